@@ -1,0 +1,137 @@
+//! `zonelint check`: find models, check them, print the findings.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::check;
+use crate::cli::Outcome;
+use crate::cli::discover::discover;
+use crate::diagnostics::{RenderOptions, Severity};
+use crate::model::workspace::{Disk, Limits};
+use crate::output::{self, Format};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are searched for *.iacs files).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// The lowest severity that makes the run fail (exit code 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// When to colour human output. `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl FailOn {
+    fn threshold(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run(args: &CheckArgs) -> Outcome {
+    let discovered = match discover(&args.paths) {
+        Ok(d) => d,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Outcome::Failure;
+        }
+    };
+    for warning in &discovered.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if discovered.files.is_empty() {
+        eprintln!(
+            "warning: no *.iacs files found in {}",
+            describe_paths(&args.paths)
+        );
+    }
+    let base = std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .unwrap_or_else(|_| discovered.root.clone());
+    let disk = Disk { base };
+    let report = check::check(
+        &discovered.root,
+        &discovered.files,
+        &disk,
+        Limits::default(),
+    );
+
+    let text = match args.format {
+        Format::Human => output::human::write(&report, render_options(args.color)),
+        Format::Json => output::json::write(&report),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        // A closed pipe (`zonelint check | head`) is not a failure of the check.
+        return outcome(&report, args.fail_on);
+    }
+    outcome(&report, args.fail_on)
+}
+
+fn outcome(report: &check::Report, fail_on: FailOn) -> Outcome {
+    let threshold = fail_on.threshold();
+    if report.diagnostics.iter().any(|d| d.severity >= threshold) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    }
+}
+
+fn render_options(color: Color) -> RenderOptions {
+    let colored = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
+    RenderOptions {
+        color: colored,
+        unicode: true,
+        width,
+    }
+}
+
+fn describe_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,13 @@
+//! zonelint: a policy-as-code linter for IEC 62443 zone and conduit architectures.
+//!
+//! The stages, each a module, each using only those before it:
+//! [`syntax`] (text to tree) → [`model`] (tree to resolved model graph) → [`check`] (the
+//! pipeline) → [`output`] (formats). [`diagnostics`] is the one report type all of them share;
+//! [`cli`] is the only layer that does IO.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostics;
+pub mod model;
+pub mod output;
+pub mod syntax;

@@ -1,0 +1,173 @@
+//! The model: the resolved, typed architecture that policies query.
+//!
+//! Lowering turns syntax trees into [`Element`]s, checks every attribute against the
+//! [`vocabulary`], resolves references by scope and builds the [`graph`]. The model does no IO:
+//! the workspace loader hands it parsed files, so the CLI and the language server (with unsaved
+//! buffers) build models the same way.
+
+mod graph;
+mod lower;
+pub mod reqid;
+mod resolve;
+pub mod value;
+pub mod vocabulary;
+pub mod workspace;
+
+use std::collections::{BTreeMap, HashMap};
+
+pub use graph::{Edge, ModelGraph};
+pub use lower::build;
+pub use value::{Date, FR_NAMES, SlVector, Value};
+pub use vocabulary::ElementKind;
+
+use crate::diagnostics::{FileId, SourceMap};
+use crate::syntax::Span;
+
+/// Index of an element in [`Model::elements`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct ElemId(pub u32);
+
+/// Where something was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Location {
+    pub file: FileId,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attr {
+    pub value: Value,
+    /// The whole `name = value` entry.
+    pub at: Location,
+    /// Just the value, for labels that point at what is wrong.
+    pub value_at: Location,
+    /// Taken from the component's product rather than written on the component.
+    pub inherited: bool,
+}
+
+/// `suppress "rule" { reason = "..." }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppression {
+    pub rule: String,
+    pub reason: String,
+    pub at: Location,
+    /// The element it sits in; `None` for a file-level suppression.
+    pub element: Option<ElemId>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub kind: ElementKind,
+    /// The id as written.
+    pub id: String,
+    /// The id qualified by its enclosing sites, zones and conduits: `site_a.control.plc1`.
+    pub qid: String,
+    pub title: Option<String>,
+    /// The `///` comment above the item.
+    pub doc: Option<String>,
+    /// The enclosing site, zone or conduit.
+    pub parent: Option<ElemId>,
+    /// The whole item.
+    pub at: Location,
+    /// The item's name, the usual place to underline.
+    pub name_at: Location,
+    pub attrs: BTreeMap<&'static str, Attr>,
+    pub custom: BTreeMap<String, Attr>,
+    /// For components and products: the IEC 62443-4-2 kind.
+    pub component_kind: Option<&'static str>,
+    /// For components: the product it instantiates.
+    pub product: Option<ElemId>,
+    /// For flows: source, destination, and whether it runs both ways.
+    pub endpoints: Option<Endpoints>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoints {
+    pub source: ElemId,
+    pub destination: ElemId,
+    pub both_ways: bool,
+    pub at: Location,
+}
+
+impl Element {
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.get(name)
+    }
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.attrs.get(name).map(|a| &a.value)
+    }
+    pub fn word(&self, name: &str) -> Option<&'static str> {
+        self.value(name).and_then(Value::as_word)
+    }
+    pub fn flag(&self, name: &str) -> bool {
+        self.value(name).and_then(Value::as_bool).unwrap_or(false)
+    }
+    pub fn sl(&self, name: &str) -> Option<SlVector> {
+        self.value(name).and_then(Value::as_sl)
+    }
+    /// A name for messages: the qualified id.
+    pub fn display(&self) -> &str {
+        &self.qid
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub sources: SourceMap,
+    pub elements: Vec<Element>,
+    pub by_qid: HashMap<String, ElemId>,
+    pub suppressions: Vec<Suppression>,
+    pub graph: ModelGraph,
+    /// For each element, its zone: a component's zone, a zone's enclosing zone.
+    zone_of: Vec<Option<ElemId>>,
+    by_kind: BTreeMap<ElementKind, Vec<ElemId>>,
+    children: HashMap<ElemId, Vec<ElemId>>,
+}
+
+impl Model {
+    pub fn element(&self, id: ElemId) -> &Element {
+        &self.elements[id.0 as usize]
+    }
+    pub fn lookup(&self, qid: &str) -> Option<ElemId> {
+        self.by_qid.get(qid).copied()
+    }
+    /// Every element of one kind, in source order.
+    pub fn all(&self, kind: ElementKind) -> &[ElemId] {
+        self.by_kind.get(&kind).map_or(&[], Vec::as_slice)
+    }
+    pub fn ids(&self) -> impl Iterator<Item = ElemId> + '_ {
+        (0..self.elements.len() as u32).map(ElemId)
+    }
+    /// The zone a component belongs to (declared in it or named by `zone =`), or the zone that
+    /// encloses a zone.
+    pub fn zone_of(&self, id: ElemId) -> Option<ElemId> {
+        self.zone_of.get(id.0 as usize).copied().flatten()
+    }
+    /// Items declared directly inside an element.
+    pub fn children(&self, id: ElemId) -> &[ElemId] {
+        self.children.get(&id).map_or(&[], Vec::as_slice)
+    }
+    /// Components whose zone is `zone` (not those of its sub-zones).
+    pub fn components_in(&self, zone: ElemId) -> Vec<ElemId> {
+        self.graph.components_in(zone)
+    }
+    /// Flows declared in a conduit.
+    pub fn flows_of(&self, conduit: ElemId) -> Vec<ElemId> {
+        self.children(conduit)
+            .iter()
+            .copied()
+            .filter(|c| self.element(*c).kind == ElementKind::Flow)
+            .collect()
+    }
+    /// The conduit a flow belongs to.
+    pub fn conduit_of(&self, flow: ElemId) -> Option<ElemId> {
+        self.element(flow).parent
+    }
+    /// The zones a conduit joins, in the order written.
+    pub fn conduit_zones(&self, conduit: ElemId) -> Vec<ElemId> {
+        self.element(conduit)
+            .value("zones")
+            .map(Value::refs)
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,348 @@
+//! Loading a workspace: reading files, following imports, and the limits that keep hostile
+//! input from exhausting the machine.
+//!
+//! All reading goes through [`FileSystem`], so the language server can serve unsaved buffers
+//! and tests can serve strings. Nothing here writes.
+
+use std::collections::{HashMap, VecDeque};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, FileId, Label, SourceMap};
+use crate::syntax::{self, Item, Span, SyntaxFile};
+
+use super::vocabulary::IMPORT;
+
+/// Where file contents come from.
+pub trait FileSystem {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// The absolute, symlink-free form of a path; an error when it does not exist.
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
+    /// How the path is shown to the user.
+    fn display_name(&self, path: &Path) -> String;
+}
+
+/// The real disk, with names shown relative to `base` where possible.
+pub struct Disk {
+    pub base: PathBuf,
+}
+
+impl FileSystem for Disk {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+    fn display_name(&self, path: &Path) -> String {
+        let shown = path.strip_prefix(&self.base).unwrap_or(path);
+        shown.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// Documented limits (see docs/limits.md). Each is far above what a real plant needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_file_bytes: usize,
+    pub max_files: usize,
+    pub max_import_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 16 * 1024 * 1024,
+            max_files: 20_000,
+            max_import_depth: 64,
+        }
+    }
+}
+
+/// Everything read and parsed, ready for [`super::build`].
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub files: Vec<(FileId, SyntaxFile)>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The canonical path of each file, by id.
+    pub paths: Vec<PathBuf>,
+}
+
+/// Reads `entries` (canonical paths of `.iacs` files) and every file they import.
+/// Imports must resolve inside `root`.
+pub fn load(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, limits: Limits) -> Loaded {
+    let mut loader = Loader::new(root, fs, limits);
+    for entry in entries {
+        loader.enqueue(entry.clone(), 0);
+    }
+    loader.run();
+    loader.report_cycles();
+    Loaded {
+        sources: loader.sources,
+        files: loader.files,
+        diagnostics: loader.diagnostics,
+        paths: loader.paths,
+    }
+}
+
+struct Loader<'a> {
+    root: &'a Path,
+    fs: &'a dyn FileSystem,
+    limits: Limits,
+    sources: SourceMap,
+    files: Vec<(FileId, SyntaxFile)>,
+    diagnostics: Vec<Diagnostic>,
+    paths: Vec<PathBuf>,
+    ids: HashMap<PathBuf, FileId>,
+    queue: VecDeque<(PathBuf, usize)>,
+    queued: HashMap<PathBuf, ()>,
+    /// (importing file, import item span, imported file)
+    imports: Vec<(FileId, Span, PathBuf)>,
+    limit_reported: bool,
+}
+
+impl<'a> Loader<'a> {
+    fn new(root: &'a Path, fs: &'a dyn FileSystem, limits: Limits) -> Loader<'a> {
+        Loader {
+            root,
+            fs,
+            limits,
+            sources: SourceMap::default(),
+            files: Vec::new(),
+            diagnostics: Vec::new(),
+            paths: Vec::new(),
+            ids: HashMap::new(),
+            queue: VecDeque::new(),
+            queued: HashMap::new(),
+            imports: Vec::new(),
+            limit_reported: false,
+        }
+    }
+
+    fn enqueue(&mut self, path: PathBuf, depth: usize) {
+        if self.queued.insert(path.clone(), ()).is_none() {
+            self.queue.push_back((path, depth));
+        }
+    }
+
+    fn run(&mut self) {
+        while let Some((path, depth)) = self.queue.pop_front() {
+            if self.sources.len() >= self.limits.max_files {
+                if !self.limit_reported {
+                    self.limit_reported = true;
+                    let id = self.add_source(&path, "");
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "too-many-files",
+                            format!(
+                                "more than {} model files; the rest are not read",
+                                self.limits.max_files
+                            ),
+                            Label::new(id, Span::default(), "the first file not read"),
+                        )
+                        .with_help("check a smaller directory, or exclude generated files"),
+                    );
+                }
+                continue;
+            }
+            self.read_file(path, depth);
+        }
+    }
+
+    fn add_source(&mut self, path: &Path, text: &str) -> FileId {
+        let id = self.sources.add(self.fs.display_name(path), text);
+        self.paths.push(path.to_path_buf());
+        self.ids.insert(path.to_path_buf(), id);
+        id
+    }
+
+    fn read_file(&mut self, path: PathBuf, depth: usize) {
+        let bytes = match self.fs.read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                let id = self.add_source(&path, "");
+                self.diagnostics.push(Diagnostic::error(
+                    "unreadable-file",
+                    format!("cannot read this file: {err}"),
+                    Label::new(id, Span::default(), ""),
+                ));
+                return;
+            }
+        };
+        if bytes.len() > self.limits.max_file_bytes {
+            let id = self.add_source(&path, "");
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "file-too-large",
+                    format!(
+                        "this file is {} bytes; zonelint reads model files up to {} bytes",
+                        bytes.len(),
+                        self.limits.max_file_bytes
+                    ),
+                    Label::new(id, Span::default(), ""),
+                )
+                .with_help("split the model into several files joined by `import`"),
+            );
+            return;
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                let at = err.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
+                // The lossy text keeps the bytes before the error in place, so the label lands there.
+                let id = self.add_source(&path, &lossy);
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-utf8",
+                        "this file is not valid UTF-8",
+                        Label::new(id, Span::new(at, at + 1), "invalid byte here"),
+                    )
+                    .with_help("save the file as UTF-8"),
+                );
+                return;
+            }
+        };
+        let id = self.add_source(&path, &text);
+        let tree = syntax::parse(&text);
+        for error in &tree.errors {
+            self.diagnostics.push(syntax_diagnostic(id, error));
+        }
+        for item in tree.items.iter().filter(|i| i.keyword.text == IMPORT) {
+            self.import(id, &path, item, depth);
+        }
+        self.files.push((id, tree));
+    }
+
+    fn import(&mut self, file: FileId, path: &Path, item: &Item, depth: usize) {
+        let Some(target) = &item.title else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "invalid-import",
+                    "an import must name a file",
+                    Label::new(file, item.span, "no file named"),
+                )
+                .with_help("write `import \"relative/path.iacs\"`"),
+            );
+            return;
+        };
+        if item.name.is_some() || item.body.is_some() || item.type_clause.is_some() {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "invalid-import",
+                    "an import takes only a quoted path",
+                    Label::new(file, item.span, "unexpected parts"),
+                )
+                .with_help("write `import \"relative/path.iacs\"`"),
+            );
+        }
+        let joined = path.parent().unwrap_or(Path::new("")).join(&target.value);
+        let Ok(resolved) = self.fs.canonicalize(&joined) else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "import-not-found",
+                    format!("cannot find `{}`", target.value),
+                    Label::new(file, target.span, "no such file"),
+                )
+                .with_help("import paths are relative to the importing file"),
+            );
+            return;
+        };
+        if !resolved.starts_with(self.root) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "import-outside-workspace",
+                    format!("`{}` is outside the workspace", target.value),
+                    Label::new(file, target.span, "leaves the workspace"),
+                )
+                .with_help(format!(
+                    "imports must stay inside {}; move the file or check from a higher directory",
+                    self.root.display()
+                )),
+            );
+            return;
+        }
+        if depth + 1 > self.limits.max_import_depth {
+            self.diagnostics.push(Diagnostic::error(
+                "import-too-deep",
+                format!(
+                    "imports nest more than {} files deep",
+                    self.limits.max_import_depth
+                ),
+                Label::new(file, target.span, "this import is not followed"),
+            ));
+            return;
+        }
+        self.imports.push((file, target.span, resolved.clone()));
+        self.enqueue(resolved, depth + 1);
+    }
+
+    /// Import cycles, found with an iterative depth-first search over the import edges.
+    fn report_cycles(&mut self) {
+        let mut edges: HashMap<FileId, Vec<(FileId, Span)>> = HashMap::new();
+        for (from, span, to) in &self.imports {
+            if let Some(&to) = self.ids.get(to) {
+                edges.entry(*from).or_default().push((to, *span));
+            }
+        }
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            OnStack,
+            Done,
+        }
+        let mut mark = vec![Mark::New; self.sources.len()];
+        let mut reported = Vec::new();
+        for (start, _) in self.sources.iter() {
+            if mark[start.0 as usize] != Mark::New {
+                continue;
+            }
+            // Stack of (file, index of the next edge to follow).
+            let mut stack: Vec<(FileId, usize)> = vec![(start, 0)];
+            mark[start.0 as usize] = Mark::OnStack;
+            while let Some(&mut (file, ref mut next)) = stack.last_mut() {
+                let out = edges.get(&file).map_or(&[][..], Vec::as_slice);
+                if *next >= out.len() {
+                    mark[file.0 as usize] = Mark::Done;
+                    stack.pop();
+                    continue;
+                }
+                let (to, span) = out[*next];
+                *next += 1;
+                match mark[to.0 as usize] {
+                    Mark::New => {
+                        mark[to.0 as usize] = Mark::OnStack;
+                        stack.push((to, 0));
+                    }
+                    Mark::OnStack => {
+                        let from_cycle = stack.iter().position(|(f, _)| *f == to).unwrap_or(0);
+                        let chain: Vec<String> = stack[from_cycle..]
+                            .iter()
+                            .map(|(f, _)| self.sources.get(*f).name.clone())
+                            .chain([self.sources.get(to).name.clone()])
+                            .collect();
+                        reported.push(
+                            Diagnostic::error("import-cycle", "this import closes a cycle", Label::new(file, span, "imports a file that imports this one"))
+                                .with_note(format!("cycle: {}", chain.join(" -> ")))
+                                .with_help("break the cycle: move what both files need into a third file that imports neither"),
+                        );
+                    }
+                    Mark::Done => {}
+                }
+            }
+        }
+        self.diagnostics.extend(reported);
+    }
+}
+
+pub fn syntax_diagnostic(file: FileId, error: &syntax::SyntaxError) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        error.code,
+        error.message.clone(),
+        Label::new(file, error.span, error.label.clone()),
+    )
+    .with_help_opt(error.help.clone());
+    if let Some((span, note)) = &error.related {
+        d = d.with_label(Label::new(file, *span, note.clone()));
+    }
+    d
+}

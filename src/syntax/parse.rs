@@ -1,0 +1,296 @@
+//! pest pairs to our own tree. Nothing above this module sees pest.
+
+use pest::Parser;
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+
+use super::ast::*;
+use super::chunk::{Chunk, scan};
+use super::{Span, SyntaxError};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/model.pest"]
+struct ModelParser;
+
+/// Parses one file. Never fails: errors are collected in [`SyntaxFile::errors`].
+pub fn parse(text: &str) -> SyntaxFile {
+    let scan = scan(text);
+    let mut file = SyntaxFile {
+        comments: scan.comments,
+        ..SyntaxFile::default()
+    };
+    for Chunk { span, error } in scan.chunks {
+        if let Some(error) = error {
+            file.errors.push(error);
+            file.broken.push(span);
+            continue;
+        }
+        let source = &text[span.start..span.end];
+        match ModelParser::parse(Rule::chunk, source) {
+            Ok(mut pairs) => {
+                let chunk = pairs.next().expect("the chunk rule always yields one pair");
+                let lower = Lower { base: span.start };
+                for pair in chunk.into_inner() {
+                    if pair.as_rule() == Rule::item {
+                        file.items.push(lower.item(pair));
+                    }
+                }
+            }
+            Err(err) => {
+                file.errors.push(syntax_error(&err, source, span.start));
+                file.broken.push(span);
+            }
+        }
+    }
+    file
+}
+
+fn syntax_error(err: &pest::error::Error<Rule>, source: &str, base: usize) -> SyntaxError {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = describe_found(&source[pos..]);
+    let width = found.1;
+    let expected = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected_words(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    SyntaxError {
+        code: "syntax-error",
+        message: format!("expected {expected}, found {}", found.0),
+        span: Span::new(base + pos, base + pos + width),
+        label: format!("expected {expected}"),
+        help: help_for(&expected, &source[pos..]),
+        related: None,
+    }
+}
+
+/// Names what the parser tripped on, the way a user sees it, and how many bytes to underline.
+fn describe_found(rest: &str) -> (String, usize) {
+    let Some(c) = rest.chars().next() else {
+        return ("the end of the file".into(), 0);
+    };
+    if c == '\n' || c == '\r' {
+        return ("the end of the line".into(), 0);
+    }
+    if c.is_alphanumeric() || c == '_' {
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
+            .collect();
+        return (format!("`{word}`"), word.len());
+    }
+    if c == '"' {
+        return ("a string".into(), 1);
+    }
+    (format!("`{c}`"), c.len_utf8())
+}
+
+fn expected_words(positives: &[Rule]) -> String {
+    let mut words: Vec<&str> = positives.iter().map(|r| rule_words(*r)).collect();
+    words.sort_unstable();
+    words.dedup();
+    match words.as_slice() {
+        [] => "something else".into(),
+        [one] => (*one).into(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Grammar rules in the words of the language reference, never pest's rule names.
+fn rule_words(rule: Rule) -> &'static str {
+    match rule {
+        Rule::item | Rule::keyword => "an item such as `zone` or `conduit`",
+        Rule::attribute | Rule::attr_name => "an attribute (`name = value`)",
+        Rule::name => "a name",
+        Rule::type_clause => "`:` and a type",
+        Rule::endpoints => "`source -> destination`",
+        Rule::arrow => "`->` or `<->`",
+        Rule::title | Rule::string | Rule::string_v | Rule::string_inner => "a string",
+        Rule::block => "`{`",
+        Rule::list => "a list `[...]`",
+        Rule::map => "a map `{ KEY: value }`",
+        Rule::map_entry => "a map entry `KEY: value`",
+        Rule::direction => "a direction `a -> b`",
+        Rule::service => "a service `protocol:port`",
+        Rule::date => "a date",
+        Rule::number | Rule::integer => "a number",
+        Rule::path | Rule::ident => "a name",
+        Rule::value => "a value",
+        Rule::EOI => "the end of the item",
+        _ => "something else",
+    }
+}
+
+fn help_for(expected: &str, rest: &str) -> Option<String> {
+    if expected.contains("the end of the item") && rest.starts_with('}') {
+        return Some("this `}` closes nothing: remove it, or look for a missing `{` above".into());
+    }
+    if rest.starts_with(':') && expected.contains("attribute") {
+        return Some("attributes are written `name = value`, with `=`".into());
+    }
+    if expected.contains("value") && rest.starts_with(['\n', '\r']) {
+        return Some("give the attribute a value after `=`".into());
+    }
+    None
+}
+
+/// Converts pairs to tree nodes, shifting chunk-relative offsets to file offsets.
+struct Lower {
+    base: usize,
+}
+
+impl Lower {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.base + s.start(), self.base + s.end())
+    }
+
+    fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn item(&self, pair: Pair<Rule>) -> Item {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let keyword = self.ident(inner.next().expect("an item starts with its keyword"));
+        let mut item = Item {
+            keyword,
+            name: None,
+            type_clause: None,
+            title: None,
+            body: None,
+            span,
+        };
+        for part in inner {
+            match part.as_rule() {
+                Rule::name => item.name = Some(self.ident(part)),
+                Rule::type_clause => item.type_clause = Some(self.type_clause(part)),
+                Rule::title => item.title = Some(self.string(part)),
+                Rule::block => item.body = Some(self.block(part)),
+                other => unreachable!("unexpected {other:?} in an item header"),
+            }
+        }
+        item
+    }
+
+    fn type_clause(&self, pair: Pair<Rule>) -> TypeClause {
+        let inner = pair
+            .into_inner()
+            .next()
+            .expect("a type clause holds a type or endpoints");
+        match inner.as_rule() {
+            Rule::endpoints => {
+                let (from, arrow, to) = self.arrowed(inner);
+                TypeClause::Endpoints { from, arrow, to }
+            }
+            _ => TypeClause::Type(self.path(inner)),
+        }
+    }
+
+    fn arrowed(&self, pair: Pair<Rule>) -> (Path, Arrow, Path) {
+        let mut parts = pair.into_inner();
+        let from = self.path(parts.next().expect("left side"));
+        let arrow = match parts.next().expect("arrow").as_str() {
+            "<->" => Arrow::Both,
+            _ => Arrow::Forward,
+        };
+        let to = self.path(parts.next().expect("right side"));
+        (from, arrow, to)
+    }
+
+    fn path(&self, pair: Pair<Rule>) -> Path {
+        let span = self.span(&pair);
+        let segments = pair.into_inner().map(|p| self.ident(p)).collect();
+        Path { segments, span }
+    }
+
+    fn string(&self, pair: Pair<Rule>) -> StrLit {
+        let span = self.span(&pair);
+        // title and string_v wrap `string`, which wraps `string_inner`.
+        let mut raw = "";
+        for p in pair.into_inner().flatten() {
+            if p.as_rule() == Rule::string_inner {
+                raw = p.as_str();
+            }
+        }
+        StrLit {
+            value: unescape(raw),
+            span,
+        }
+    }
+
+    fn block(&self, pair: Pair<Rule>) -> Block {
+        let span = self.span(&pair);
+        let entries = pair
+            .into_inner()
+            .map(|p| match p.as_rule() {
+                Rule::attribute => Entry::Attribute(self.attribute(p)),
+                _ => Entry::Item(self.item(p)),
+            })
+            .collect();
+        Block { entries, span }
+    }
+
+    fn attribute(&self, pair: Pair<Rule>) -> Attribute {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.ident(inner.next().expect("attribute name"));
+        let value = self.value(inner.next().expect("attribute value"));
+        Attribute { name, value, span }
+    }
+
+    fn value(&self, pair: Pair<Rule>) -> Value {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::list => ValueKind::List(pair.into_inner().map(|p| self.value(p)).collect()),
+            Rule::map => ValueKind::Map(
+                pair.into_inner()
+                    .map(|entry| {
+                        let mut kv = entry.into_inner();
+                        let key = self.path(kv.next().expect("map key"));
+                        let value = self.value(kv.next().expect("map value"));
+                        (key, value)
+                    })
+                    .collect(),
+            ),
+            Rule::date => ValueKind::Date(pair.as_str().to_string()),
+            Rule::number => ValueKind::Number(pair.as_str().to_string()),
+            Rule::string_v => ValueKind::Str(self.string(pair).value),
+            Rule::direction => {
+                let (from, arrow, to) = self.arrowed(pair);
+                ValueKind::Direction { from, arrow, to }
+            }
+            Rule::service => {
+                let mut parts = pair.into_inner();
+                let protocol = self.ident(parts.next().expect("service protocol"));
+                let port = parts.next().expect("service port").as_str().to_string();
+                ValueKind::Service { protocol, port }
+            }
+            _ => ValueKind::Path(self.path(pair)),
+        };
+        Value { kind, span }
+    }
+}
+
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
