@@ -68,6 +68,70 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Extra lines shown after the labels (e.g. the chain of an import cycle).
     pub notes: Vec<String>,
+    /// Set for policy findings; model errors have none.
+    pub finding: Option<Box<FindingInfo>>,
+}
+
+/// What a policy finding carries beyond a plain diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FindingInfo {
+    /// The catalogue requirement the rule checks (`SR 5.2 RE 1`, `ZCR 3.3`), if any.
+    pub requirement: Option<String>,
+    /// The foundational requirement (`FR5`), for IEC 62443-3-3 rules.
+    pub fr: Option<String>,
+    /// The qualified id of the element the finding is about.
+    pub element: String,
+    /// Stable identity: derived from the rule id and the element's qualified id, never a line.
+    pub fingerprint: String,
+    pub state: FindingState,
+    /// Where the rule is documented.
+    pub url: Option<String>,
+    /// An edit that fixes the finding, for editors.
+    pub fix: Option<Fix>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum FindingState {
+    #[default]
+    Open,
+    /// A compensating countermeasure covers it; `by` is the compensation's qualified id.
+    Compensated { by: String },
+    /// A `suppress` in the model silences it.
+    Suppressed { reason: String },
+}
+
+impl FindingState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FindingState::Open => "open",
+            FindingState::Compensated { .. } => "compensated",
+            FindingState::Suppressed { .. } => "suppressed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub file: FileId,
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// The stable identity of a finding: a hash of the rule id and the element's qualified id.
+/// FNV-1a, so the value never changes between builds or platforms.
+pub fn fingerprint(rule: &str, element_qid: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in rule.bytes().chain([0]).chain(element_qid.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 impl Diagnostic {
@@ -80,6 +144,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
+            finding: None,
         }
     }
     pub fn warning(code: &str, message: impl Into<String>, primary: Label) -> Diagnostic {
