@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, RuleDoc, Severity};
 use crate::model::workspace::{self, FileSystem, Limits};
 use crate::model::{self, Model};
 
@@ -10,6 +10,8 @@ use crate::model::{self, Model};
 pub struct Report {
     pub model: Model,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every rule that ran (for SARIF's rule table and reports).
+    pub rules: Vec<RuleDoc>,
 }
 
 impl Report {
@@ -28,7 +30,7 @@ pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, limits: Limi
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(model_errors);
     sort(&mut diagnostics, &model);
-    Report { model, diagnostics }
+    Report { model, diagnostics, rules: Vec::new() }
 }
 
 /// Orders diagnostics by file name, then position, so output is stable across runs.

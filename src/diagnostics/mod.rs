@@ -5,9 +5,11 @@
 //! ([`render`]), and the JSON, SARIF and language-server outputs read the same fields.
 
 mod render;
+mod rule_doc;
 mod source;
 
 pub use render::{RenderOptions, render, render_all};
+pub use rule_doc::{DOCS_URL, RuleDoc};
 pub use source::{FileId, SourceFile, SourceMap};
 
 use crate::syntax::Span;
