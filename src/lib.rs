@@ -8,6 +8,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod generate;
 pub mod model;
 pub mod output;
 pub mod syntax;

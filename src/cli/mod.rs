@@ -46,6 +46,10 @@ pub struct Cli {
 pub enum Command {
     /// Check models and report what is wrong (the default workflow in CI and pre-commit).
     Check(CheckArgs),
+    /// Write a synthetic workspace of N components (a developer tool for benchmarks; see
+    /// docs/performance.md).
+    #[command(hide = true)]
+    Generate(commands::generate::GenerateArgs),
 }
 
 /// Parses the arguments and runs the command. Errors in the arguments exit with 2.
@@ -64,5 +68,6 @@ pub fn run() -> Outcome {
     };
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
+        Command::Generate(args) => commands::generate::run(&args),
     }
 }

@@ -5,8 +5,10 @@
 //! and tests can serve strings. Nothing here writes.
 
 use std::collections::{HashMap, VecDeque};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, FileId, Label, SourceMap};
 use crate::syntax::{self, Item, Span, SyntaxFile};
@@ -16,6 +18,12 @@ use super::vocabulary::IMPORT;
 /// Where file contents come from.
 pub trait FileSystem {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// Reads at most `limit + 1` bytes, so that an oversized file is recognised without being
+    /// loaded whole. The default reads everything; [`Disk`] stops early.
+    fn read_at_most(&self, path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+        let _ = limit;
+        self.read(path)
+    }
     /// The absolute, symlink-free form of a path; an error when it does not exist.
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
     /// How the path is shown to the user.
@@ -29,7 +37,27 @@ pub struct Disk {
 
 impl FileSystem for Disk {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(path)
+        self.read_at_most(path, usize::MAX - 1)
+    }
+    fn read_at_most(&self, path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+        // Opening a named pipe blocks until something writes to it, and a device may never end:
+        // only regular files are opened at all.
+        let metadata = std::fs::metadata(path)?;
+        if !metadata.is_file() {
+            let what = if metadata.is_dir() {
+                "it is a directory"
+            } else {
+                "it is not a regular file (a device, pipe or socket)"
+            };
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, what));
+        }
+        let expected = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
+        let mut bytes = Vec::with_capacity(expected.min(limit.saturating_add(1)));
+        let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+        std::fs::File::open(path)?
+            .take(cap)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
     }
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         std::fs::canonicalize(path)
@@ -38,6 +66,82 @@ impl FileSystem for Disk {
         let shown = path.strip_prefix(&self.base).unwrap_or(path);
         shown.to_string_lossy().replace('\\', "/")
     }
+}
+
+/// Files held in memory, for tests, benchmarks and fuzzing: the same loader, no disk.
+///
+/// Paths are absolute under `base`; `..` and `.` are resolved by text, as there are no links.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryFs {
+    base: PathBuf,
+    files: HashMap<PathBuf, Vec<u8>>,
+}
+
+impl MemoryFs {
+    /// An empty file system whose files live under `base` (an absolute path such as `/ws`).
+    pub fn new(base: impl Into<PathBuf>) -> MemoryFs {
+        MemoryFs {
+            base: base.into(),
+            files: HashMap::new(),
+        }
+    }
+
+    /// Adds a file at `relative` to the base; returns its absolute path.
+    pub fn insert(&mut self, relative: impl AsRef<Path>, contents: impl Into<Vec<u8>>) -> PathBuf {
+        let path = normalize(&self.base.join(relative));
+        self.files.insert(path.clone(), contents.into());
+        path
+    }
+
+    pub fn base(&self) -> &Path {
+        &self.base
+    }
+
+    /// Every file's absolute path, sorted: the entries a directory check would find.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self.files.keys().cloned().collect();
+        paths.sort();
+        paths
+    }
+}
+
+impl FileSystem for MemoryFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.files
+            .get(&normalize(path))
+            .cloned()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+    }
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        let path = normalize(&self.base.join(path));
+        if self.files.contains_key(&path) {
+            Ok(path)
+        } else {
+            Err(io::Error::new(io::ErrorKind::NotFound, "no such file"))
+        }
+    }
+    fn display_name(&self, path: &Path) -> String {
+        let shown = path.strip_prefix(&self.base).unwrap_or(path);
+        shown.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// Resolves `.` and `..` by text. `..` above the root stays at the root, as on a real disk.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if out.parent().is_some() {
+                    out.pop();
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Documented limits (see docs/limits.md). Each is far above what a real plant needs.
@@ -124,28 +228,56 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// Reads the workspace one import level at a time: the files of a level are read in queue
+    /// order, parsed in parallel, then their imports are followed in the same order. File ids
+    /// and diagnostics therefore come out the same whatever the number of threads.
     fn run(&mut self) {
-        while let Some((path, depth)) = self.queue.pop_front() {
-            if self.sources.len() >= self.limits.max_files {
-                if !self.limit_reported {
-                    self.limit_reported = true;
-                    let id = self.add_source(&path, "");
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            "too-many-files",
-                            format!(
-                                "more than {} model files; the rest are not read",
-                                self.limits.max_files
-                            ),
-                            Label::new(id, Span::default(), "the first file not read"),
-                        )
-                        .with_help("check a smaller directory, or exclude generated files"),
-                    );
+        while !self.queue.is_empty() {
+            let level: Vec<(PathBuf, usize)> = self.queue.drain(..).collect();
+            let mut read = Vec::with_capacity(level.len());
+            for (path, depth) in level {
+                if self.sources.len() >= self.limits.max_files {
+                    self.too_many_files(&path);
+                    continue;
                 }
-                continue;
+                if let Some(id) = self.read_file(&path) {
+                    read.push((id, path, depth, self.sources.get(id).text.clone()));
+                }
             }
-            self.read_file(path, depth);
+            // Parsing is the expensive part and needs nothing but the text.
+            let trees: Vec<SyntaxFile> = read
+                .par_iter()
+                .map(|(_, _, _, text)| syntax::parse(text))
+                .collect();
+            for ((id, path, depth, _), tree) in read.into_iter().zip(trees) {
+                for error in &tree.errors {
+                    self.diagnostics.push(syntax_diagnostic(id, error));
+                }
+                for item in tree.items.iter().filter(|i| i.keyword.text == IMPORT) {
+                    self.import(id, &path, item, depth);
+                }
+                self.files.push((id, tree));
+            }
         }
+    }
+
+    fn too_many_files(&mut self, path: &Path) {
+        if self.limit_reported {
+            return;
+        }
+        self.limit_reported = true;
+        let id = self.add_source(path, "");
+        self.diagnostics.push(
+            Diagnostic::error(
+                "too-many-files",
+                format!(
+                    "more than {} model files; the rest are not read",
+                    self.limits.max_files
+                ),
+                Label::new(id, Span::default(), "the first file not read"),
+            )
+            .with_help("check a smaller directory, or exclude generated files"),
+        );
     }
 
     fn add_source(&mut self, path: &Path, text: &str) -> FileId {
@@ -155,42 +287,47 @@ impl<'a> Loader<'a> {
         id
     }
 
-    fn read_file(&mut self, path: PathBuf, depth: usize) {
-        let bytes = match self.fs.read(&path) {
+    /// Reads and decodes one file into the source map. `None` when it could not be read; the
+    /// reason is already reported.
+    fn read_file(&mut self, path: &Path) -> Option<FileId> {
+        let limit = self.limits.max_file_bytes;
+        let bytes = match self.fs.read_at_most(path, limit) {
             Ok(bytes) => bytes,
             Err(err) => {
-                let id = self.add_source(&path, "");
-                self.diagnostics.push(Diagnostic::error(
-                    "unreadable-file",
-                    format!("cannot read this file: {err}"),
-                    Label::new(id, Span::default(), ""),
-                ));
-                return;
+                let id = self.add_source(path, "");
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "unreadable-file",
+                        format!("cannot read this file: {err}"),
+                        Label::new(id, Span::default(), ""),
+                    )
+                    .with_help("check that the path names a readable file"),
+                );
+                return None;
             }
         };
-        if bytes.len() > self.limits.max_file_bytes {
-            let id = self.add_source(&path, "");
+        if bytes.len() > limit {
+            let id = self.add_source(path, "");
             self.diagnostics.push(
                 Diagnostic::error(
                     "file-too-large",
                     format!(
-                        "this file is {} bytes; zonelint reads model files up to {} bytes",
-                        bytes.len(),
-                        self.limits.max_file_bytes
+                        "this file is larger than {}, the most zonelint reads from one model file",
+                        describe_bytes(limit)
                     ),
                     Label::new(id, Span::default(), ""),
                 )
                 .with_help("split the model into several files joined by `import`"),
             );
-            return;
+            return None;
         }
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(self.add_source(path, &text)),
             Err(err) => {
                 let at = err.utf8_error().valid_up_to();
                 let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
                 // The lossy text keeps the bytes before the error in place, so the label lands there.
-                let id = self.add_source(&path, &lossy);
+                let id = self.add_source(path, &lossy);
                 self.diagnostics.push(
                     Diagnostic::error(
                         "invalid-utf8",
@@ -199,18 +336,9 @@ impl<'a> Loader<'a> {
                     )
                     .with_help("save the file as UTF-8"),
                 );
-                return;
+                None
             }
-        };
-        let id = self.add_source(&path, &text);
-        let tree = syntax::parse(&text);
-        for error in &tree.errors {
-            self.diagnostics.push(syntax_diagnostic(id, error));
         }
-        for item in tree.items.iter().filter(|i| i.keyword.text == IMPORT) {
-            self.import(id, &path, item, depth);
-        }
-        self.files.push((id, tree));
     }
 
     fn import(&mut self, file: FileId, path: &Path, item: &Item, depth: usize) {
@@ -345,4 +473,17 @@ pub fn syntax_diagnostic(file: FileId, error: &syntax::SyntaxError) -> Diagnosti
         d = d.with_label(Label::new(file, *span, note.clone()));
     }
     d
+}
+
+/// `16 MiB`, `512 KiB` or `300 bytes`: a limit in the unit people think of it in.
+fn describe_bytes(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes % KIB == 0 {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
