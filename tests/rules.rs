@@ -24,7 +24,8 @@ fn fixtures() -> PathBuf {
 }
 
 fn all_policies() -> PolicySet {
-    policy::load(policy::builtin_sources(None)).unwrap_or_else(|(_, errors)| panic!("built-in policies must load: {errors:#?}"))
+    policy::load(policy::builtin_sources(None))
+        .unwrap_or_else(|(_, errors)| panic!("built-in policies must load: {errors:#?}"))
 }
 
 /// (rule, line) annotations of a fixture: line numbers are 1-based, of the next code line.
@@ -32,8 +33,12 @@ fn annotations(text: &str, marker: &str) -> BTreeSet<(String, usize)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = BTreeSet::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some(rest) = line.trim().strip_prefix("//").map(str::trim) else { continue };
-        let Some(rules) = rest.strip_prefix(marker) else { continue };
+        let Some(rest) = line.trim().strip_prefix("//").map(str::trim) else {
+            continue;
+        };
+        let Some(rules) = rest.strip_prefix(marker) else {
+            continue;
+        };
         let target = (i + 1..lines.len()).find(|&j| {
             let t = lines[j].trim();
             !t.is_empty() && !t.starts_with("//")
@@ -50,19 +55,58 @@ fn run(rule: &str, fixture: &Path) -> (BTreeSet<(String, usize)>, String) {
     let mut set = all_policies();
     set.policies.retain(|p| p.id == rule);
     assert_eq!(set.policies.len(), 1, "no policy `{rule}`");
-    let options = Options { policies: &set, limits: Limits::default(), today: Date { year: 2026, month: 6, day: 1 } };
+    let options = Options {
+        policies: &set,
+        limits: Limits::default(),
+        today: Date {
+            year: 2026,
+            month: 6,
+            day: 1,
+        },
+    };
     let root = fixture.parent().expect("fixtures live in a directory");
-    let disk = Disk { base: root.to_path_buf() };
+    let disk = Disk {
+        base: root.to_path_buf(),
+    };
     let report = check::check(root, &[fixture.to_path_buf()], &disk, &options);
-    let model_errors: Vec<_> = report.diagnostics.iter().filter(|d| d.finding.is_none()).collect();
-    assert!(model_errors.is_empty(), "fixture {} has model errors:\n{}", fixture.display(), render_all(&report.diagnostics, &report.model.sources, RenderOptions::default()));
+    let model_errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.finding.is_none())
+        .collect();
+    assert!(
+        model_errors.is_empty(),
+        "fixture {} has model errors:\n{}",
+        fixture.display(),
+        render_all(
+            &report.diagnostics,
+            &report.model.sources,
+            RenderOptions::default()
+        )
+    );
     let found = report
         .diagnostics
         .iter()
         .filter(|d| d.code == rule && check::is_open(d))
-        .map(|d| (d.code.clone(), report.model.sources.line_col(d.primary.file, d.primary.span.start).0))
+        .map(|d| {
+            (
+                d.code.clone(),
+                report
+                    .model
+                    .sources
+                    .line_col(d.primary.file, d.primary.span.start)
+                    .0,
+            )
+        })
         .collect();
-    (found, render_all(&report.diagnostics, &report.model.sources, RenderOptions::default()))
+    (
+        found,
+        render_all(
+            &report.diagnostics,
+            &report.model.sources,
+            RenderOptions::default(),
+        ),
+    )
 }
 
 #[test]
@@ -71,18 +115,34 @@ fn every_policy_fires_where_its_fixture_expects_and_nowhere_else() {
     for policy in &all_policies().policies {
         let fixture = fixtures().join(format!("{}.iacs", policy.id));
         let Ok(text) = std::fs::read_to_string(&fixture) else {
-            failures.push(format!("{}: no fixture at {}", policy.id, fixture.display()));
+            failures.push(format!(
+                "{}: no fixture at {}",
+                policy.id,
+                fixture.display()
+            ));
             continue;
         };
-        let expected: BTreeSet<_> = annotations(&text, "expect:").into_iter().filter(|(r, _)| *r == policy.id).collect();
-        let ok: BTreeSet<_> = annotations(&text, "ok:").into_iter().filter(|(r, _)| *r == policy.id).collect();
+        let expected: BTreeSet<_> = annotations(&text, "expect:")
+            .into_iter()
+            .filter(|(r, _)| *r == policy.id)
+            .collect();
+        let ok: BTreeSet<_> = annotations(&text, "ok:")
+            .into_iter()
+            .filter(|(r, _)| *r == policy.id)
+            .collect();
         if expected.is_empty() || ok.is_empty() {
-            failures.push(format!("{}: the fixture needs at least one `// expect:` and one `// ok:` case", policy.id));
+            failures.push(format!(
+                "{}: the fixture needs at least one `// expect:` and one `// ok:` case",
+                policy.id
+            ));
             continue;
         }
         let (found, rendered) = run(&policy.id, &fixture);
         for missing in expected.difference(&found) {
-            failures.push(format!("{}: expected a finding on line {} (false negative)", policy.id, missing.1));
+            failures.push(format!(
+                "{}: expected a finding on line {} (false negative)",
+                policy.id, missing.1
+            ));
         }
         for extra in found.difference(&expected) {
             let flagged_ok = ok.contains(extra);
@@ -97,7 +157,11 @@ fn every_policy_fires_where_its_fixture_expects_and_nowhere_else() {
             insta::assert_snapshot!(policy.id.clone(), rendered);
         });
     }
-    assert!(failures.is_empty(), "rule harness failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "rule harness failures:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]

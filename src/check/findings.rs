@@ -15,9 +15,17 @@ pub struct Stopped {
     pub policy: String,
 }
 
-pub fn run(model: &Model, policies: &PolicySet) -> (Vec<Diagnostic>, Vec<Stopped>) {
+pub fn run(
+    model: &Model,
+    policies: &PolicySet,
+    today: crate::model::Date,
+) -> (
+    Vec<Diagnostic>,
+    Vec<Stopped>,
+    std::collections::HashSet<ElemId>,
+) {
     let caches = Caches::default();
-    let mut evaluator = Evaluator::new(model, &policies.catalogues, &caches, POLICY_BUDGET);
+    let mut evaluator = Evaluator::new(model, &policies.catalogues, &caches, POLICY_BUDGET, today);
     let mut diagnostics = Vec::new();
     let mut stopped = Vec::new();
     for policy in &policies.policies {
@@ -31,7 +39,8 @@ pub fn run(model: &Model, policies: &PolicySet) -> (Vec<Diagnostic>, Vec<Stopped
             }),
         }
     }
-    (diagnostics, stopped)
+    let used = caches.used_compensations.take();
+    (diagnostics, stopped, used)
 }
 
 fn to_diagnostic(model: &Model, set: &PolicySet, policy: &CompiledPolicy, hit: Hit) -> Diagnostic {

@@ -84,8 +84,8 @@ pub fn check_model(
     mut diagnostics: Vec<Diagnostic>,
     options: &Options,
 ) -> Report {
-    let (mut findings, stopped) = findings::run(&model, options.policies);
-    risk::apply_compensations(&model, &mut findings, options.today);
+    let (mut findings, stopped, used) = findings::run(&model, options.policies, options.today);
+    risk::apply_compensations(&model, &mut findings, options.today, &used);
     risk::apply_suppressions(&model, &mut findings);
     diagnostics.append(&mut findings);
     for s in stopped {

@@ -31,7 +31,13 @@ fn same_rule(written: &str, code: &str, requirement: Option<&str>) -> bool {
     written.eq_ignore_ascii_case(code) || requirement.is_some_and(|r| r == written)
 }
 
-pub fn apply_compensations(model: &Model, diagnostics: &mut Vec<Diagnostic>, today: Date) {
+/// `used`: compensations the policies already counted (capability gaps they covered).
+pub fn apply_compensations(
+    model: &Model,
+    diagnostics: &mut Vec<Diagnostic>,
+    today: Date,
+    used_by_policies: &std::collections::HashSet<ElemId>,
+) {
     let mut extra = Vec::new();
     for &comp in model.all(ElementKind::Compensation) {
         let record = model.element(comp);
@@ -65,7 +71,7 @@ pub fn apply_compensations(model: &Model, diagnostics: &mut Vec<Diagnostic>, tod
             ));
             continue;
         }
-        let mut used = false;
+        let mut used = used_by_policies.contains(&comp);
         for d in diagnostics.iter_mut() {
             let Some(info) = d.finding.as_deref_mut() else {
                 continue;

@@ -331,6 +331,9 @@ pub enum Builtin {
     Within,
     First,
     Missing,
+    Unmet,
+    Compensated,
+    EvidenceMissing,
 }
 
 /// (name, function, accepted argument counts, whether the last argument is a lambda, doc)

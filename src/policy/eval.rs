@@ -100,6 +100,8 @@ pub struct Caches {
     /// (from zone, condition id) -> breadth-first tree: zone -> (conduit, previous zone)
     trees: RefCell<HashMap<(ElemId, usize), Rc<HashMap<ElemId, (ElemId, ElemId)>>>>,
     reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    /// Compensations that covered a gap inside `unmet`, so they are not reported as unused.
+    pub used_compensations: RefCell<std::collections::HashSet<ElemId>>,
 }
 
 pub struct Evaluator<'a> {
@@ -107,6 +109,7 @@ pub struct Evaluator<'a> {
     pub catalogues: &'a Catalogues,
     pub caches: &'a Caches,
     pub budget: u64,
+    pub today: Date,
     steps: u64,
     slots: Vec<V>,
 }
@@ -117,12 +120,14 @@ impl<'a> Evaluator<'a> {
         catalogues: &'a Catalogues,
         caches: &'a Caches,
         budget: u64,
+        today: Date,
     ) -> Self {
         Evaluator {
             model,
             catalogues,
             caches,
             budget,
+            today,
             steps: 0,
             slots: Vec::new(),
         }
@@ -758,6 +763,46 @@ impl<'a> Evaluator<'a> {
                             .is_some_and(|n| e.value(n).is_none_or(|v| !V::from_value_set(v)))
                     });
                     V::List(Rc::new(absent.collect()))
+                }
+                _ => V::List(Rc::new(Vec::new())),
+            },
+            Builtin::Unmet | Builtin::Compensated => {
+                match (first, second.text().and_then(crate::model::value::fr_index)) {
+                    (V::Elem(c), Some(fr)) => {
+                        let gaps =
+                            super::capability::gaps(self.model, self.catalogues, c, fr, self.today);
+                        let ids = if builtin == Builtin::Unmet {
+                            gaps.open
+                        } else {
+                            self.caches
+                                .used_compensations
+                                .borrow_mut()
+                                .extend(gaps.covered.iter().map(|(_, by)| *by));
+                            gaps.covered.into_iter().map(|(id, _)| id).collect()
+                        };
+                        V::List(Rc::new(
+                            ids.into_iter()
+                                .map(|id| V::Str(Rc::from(id.as_str())))
+                                .collect(),
+                        ))
+                    }
+                    _ => V::List(Rc::new(Vec::new())),
+                }
+            }
+            Builtin::EvidenceMissing => match first {
+                V::Elem(z) => {
+                    let missing = super::capability::evidence_missing(
+                        self.model,
+                        self.catalogues,
+                        z,
+                        self.today,
+                    );
+                    V::List(Rc::new(
+                        missing
+                            .into_iter()
+                            .map(|id| V::Str(Rc::from(id.as_str())))
+                            .collect(),
+                    ))
                 }
                 _ => V::List(Rc::new(Vec::new())),
             },

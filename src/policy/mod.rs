@@ -7,6 +7,7 @@
 
 mod ast;
 pub mod builtins;
+pub mod capability;
 pub mod catalogue;
 mod compile;
 pub mod docs;
