@@ -84,14 +84,9 @@ fn to_diagnostic(model: &Model, set: &PolicySet, policy: &CompiledPolicy, hit: H
 
 /// The primary element's qualified id, plus the other elements the loops were bound to: a
 /// policy over pairs (an untrusted zone and the zone it reaches) reports each pair once.
-fn identity(model: &Model, primary: ElemId, bound: &[ElemId]) -> String {
-    let mut parts = vec![model.element(primary).qid.as_str()];
-    parts.extend(
-        bound
-            .iter()
-            .filter(|b| **b != primary)
-            .map(|b| model.element(*b).qid.as_str()),
-    );
+fn identity(model: &Model, primary: ElemId, bound: &[String]) -> String {
+    let mut parts = vec![model.element(primary).qid.clone()];
+    parts.extend(bound.iter().cloned());
     parts.join("|")
 }
 

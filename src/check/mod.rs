@@ -1,6 +1,7 @@
 //! The check pipeline: load the workspace, build the model, run the policies, then apply the
 //! compensations and suppressions written in the model.
 
+pub mod achieved;
 mod findings;
 pub mod risk;
 
@@ -19,6 +20,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Every rule that ran (for SARIF's rule table and reports).
     pub rules: Vec<RuleDoc>,
+    /// SL-T, weakest SL-C and SL-A of every zone and conduit with a target, and the status of
+    /// each requirement behind them.
+    pub achieved: Vec<achieved::Achieved>,
 }
 
 impl Report {
@@ -87,6 +91,17 @@ pub fn check_model(
     let (mut findings, stopped, used) = findings::run(&model, options.policies, options.today);
     risk::apply_compensations(&model, &mut findings, options.today, &used);
     risk::apply_suppressions(&model, &mut findings);
+    let levels = achieved::compute(
+        &model,
+        &options.policies.catalogues,
+        &findings,
+        options.today,
+    );
+    findings.extend(achieved::below_target(
+        &model,
+        &options.policies.catalogues,
+        &levels,
+    ));
     diagnostics.append(&mut findings);
     for s in stopped {
         let policy = options
@@ -113,6 +128,7 @@ pub fn check_model(
         model,
         diagnostics,
         rules,
+        achieved: levels,
     }
 }
 

@@ -502,4 +502,25 @@ pub const FUNCTIONS: &[(&str, Builtin, &[usize], bool, &str)] = &[
         false,
         "`missing(element, [\"owner\", \"sl_target\"])`: the named attributes the element does not set",
     ),
+    (
+        "unmet",
+        Builtin::Unmet,
+        &[2],
+        false,
+        "`unmet(component, fr)`: capability requirements of that FR the component does not meet at its zone's SL-T (SL-C, `provides` and compensations counted)",
+    ),
+    (
+        "compensated",
+        Builtin::Compensated,
+        &[2],
+        false,
+        "`compensated(component, fr)`: capability requirements of that FR whose gap a compensation covers",
+    ),
+    (
+        "evidence_missing",
+        Builtin::EvidenceMissing,
+        &[1],
+        false,
+        "`evidence_missing(zone)`: evidence-checked requirements selected at the zone's SL-T with no evidence record in scope",
+    ),
 ];

@@ -86,9 +86,9 @@ pub struct Hit {
     pub labels: Vec<(Location, String)>,
     pub help: Option<String>,
     pub fix: Option<(String, ElemId, &'static str, String)>,
-    /// The elements the policy's loops were bound to, in loop order: with the primary element
-    /// they make the finding's identity.
-    pub bound: Vec<ElemId>,
+    /// What the policy's loops were bound to (other than the primary element), in loop order:
+    /// with the primary element they make the finding's identity.
+    pub bound: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -317,8 +317,8 @@ impl<'a> Evaluator<'a> {
             .iter()
             .filter_map(|s| match s {
                 Step::For(slot, _) => match &self.slots[*slot] {
-                    V::Elem(e) => Some(*e),
-                    _ => None,
+                    V::Elem(e) if *e == element => None,
+                    other => Some(self.display(other)),
                 },
                 _ => None,
             })
