@@ -11,4 +11,5 @@ pub mod diagnostics;
 pub mod generate;
 pub mod model;
 pub mod output;
+pub mod policy;
 pub mod syntax;
