@@ -8,6 +8,8 @@
 //! The compliance report, the language server's hover and the `sl-achieved-below-target`
 //! finding all read this one computation.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::{Diagnostic, FindingInfo, FindingState, Label, Severity, fingerprint};
 use crate::model::value::FR_NAMES;
 use crate::model::{Date, ElemId, ElementKind, Model, SlVector, reqid};
@@ -66,22 +68,73 @@ pub fn compute(
     findings: &[Diagnostic],
     today: Date,
 ) -> Vec<Achieved> {
+    let concerned = FindingsByElement::new(model, findings);
     let mut out = Vec::new();
     for kind in [ElementKind::Zone, ElementKind::Conduit] {
         for &element in model.all(kind) {
             let Some(target) = model.element(element).sl("sl_target") else {
                 continue;
             };
-            out.push(one(model, catalogues, findings, today, element, target));
+            out.push(one(model, catalogues, &concerned, today, element, target));
         }
     }
     out
 }
 
+/// For each (zone or conduit, requirement): the findings of policies bound to that requirement
+/// that concern the element, in report order. A finding concerns a zone or conduit when it is
+/// about the element itself, something inside it, a conduit that joins the zone or a flow of
+/// one. Built once, so that a requirement's status does not scan every finding for every zone.
+struct FindingsByElement<'a> {
+    findings: &'a [Diagnostic],
+    index: HashMap<(ElemId, String), Vec<usize>>,
+}
+
+impl<'a> FindingsByElement<'a> {
+    fn new(model: &Model, findings: &'a [Diagnostic]) -> Self {
+        let mut index: HashMap<(ElemId, String), Vec<usize>> = HashMap::new();
+        for (i, d) in findings.iter().enumerate() {
+            let Some(info) = d.finding.as_deref() else {
+                continue;
+            };
+            let Some(requirement) = info.requirement.as_deref() else {
+                continue;
+            };
+            let Some(subject) = model.lookup(&info.element) else {
+                continue;
+            };
+            let conduit = match model.element(subject).kind {
+                ElementKind::Conduit => Some(subject),
+                ElementKind::Flow => model.element(subject).parent,
+                _ => None,
+            };
+            let joined = conduit.map(|c| model.conduit_zones(c)).unwrap_or_default();
+            for element in model.enclosing(subject).chain(joined) {
+                let list = index.entry((element, requirement.to_string())).or_default();
+                // An element both around the subject and joined by its conduit counts once.
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        FindingsByElement { findings, index }
+    }
+
+    /// The findings that concern `element` for `requirement`, in report order.
+    fn get(&self, element: ElemId, requirement: &str) -> Vec<&'a Diagnostic> {
+        self.index
+            .get(&(element, requirement.to_string()))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &self.findings[i])
+            .collect()
+    }
+}
+
 fn one(
     model: &Model,
     catalogues: &Catalogues,
-    findings: &[Diagnostic],
+    findings: &FindingsByElement,
     today: Date,
     element: ElemId,
     target: SlVector,
@@ -160,7 +213,7 @@ fn one(
 #[allow(clippy::too_many_arguments)]
 fn status(
     model: &Model,
-    findings: &[Diagnostic],
+    findings: &FindingsByElement,
     today: Date,
     element: ElemId,
     components: &[ElemId],
@@ -207,10 +260,7 @@ fn status(
                 }
             }
             CheckKind::Architecture => {
-                for d in findings
-                    .iter()
-                    .filter(|d| concerns(model, d, element, &r.id))
-                {
+                for d in findings.get(element, &r.id) {
                     let info = d.finding.as_deref().expect("filtered on findings");
                     match &info.state {
                         FindingState::Open => consider(Status::NotMet {
@@ -234,29 +284,6 @@ fn status(
         }
     }
     worst
-}
-
-/// Whether a finding of a policy bound to `requirement` concerns the zone or conduit: it is
-/// about the element itself, something inside it, a conduit that joins the zone or a flow of one.
-fn concerns(model: &Model, d: &Diagnostic, element: ElemId, requirement: &str) -> bool {
-    let Some(info) = d.finding.as_deref() else {
-        return false;
-    };
-    if info.requirement.as_deref() != Some(requirement) {
-        return false;
-    }
-    let Some(subject) = model.lookup(&info.element) else {
-        return false;
-    };
-    if crate::check::risk::within(model, subject, element) {
-        return true;
-    }
-    let conduit = match model.element(subject).kind {
-        ElementKind::Conduit => Some(subject),
-        ElementKind::Flow => model.element(subject).parent,
-        _ => None,
-    };
-    conduit.is_some_and(|c| model.conduit_zones(c).contains(&element))
 }
 
 pub const BELOW_TARGET: &str = "sl-achieved-below-target";

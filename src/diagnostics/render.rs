@@ -5,7 +5,12 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use std::sync::Arc;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use super::{Diagnostic, FileId, Label, Severity, SourceMap};
 
@@ -69,7 +74,7 @@ struct Adapter {
     severity: miette::Severity,
     message: String,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: Snippet,
     labels: Vec<LabeledSpan>,
     related: Vec<Adapter>,
 }
@@ -99,7 +104,7 @@ impl Adapter {
             severity: miette_severity(d.severity),
             message: d.message.clone(),
             help,
-            source: named_source(file, sources),
+            source: Snippet::new(file, sources, &labels),
             labels,
             related,
         }
@@ -112,7 +117,7 @@ impl Adapter {
             severity: miette::Severity::Advice,
             message: label.message.clone(),
             help: None,
-            source: named_source(label.file, sources),
+            source: Snippet::new(label.file, sources, &[labeled(label, sources, true)]),
             // The message already says it; the underline alone shows where.
             labels: vec![labeled(
                 &Label {
@@ -127,9 +132,74 @@ impl Adapter {
     }
 }
 
-fn named_source(file: FileId, sources: &SourceMap) -> NamedSource<String> {
-    let f = sources.get(file);
-    NamedSource::new(f.name.clone(), f.text.to_string())
+/// The text miette draws a snippet from: the whole file, shared rather than copied, read from
+/// a line shortly above the first label.
+///
+/// miette finds the lines around a span by scanning from the start of the source, which made
+/// rendering every diagnostic of a large file cost the file's length each time. Handing it the
+/// text from a line start just above the labels, and shifting the offsets and line numbers it
+/// reports back, draws exactly the same snippet at the cost of the lines it shows.
+struct Snippet {
+    name: String,
+    text: Arc<str>,
+    /// A line start at least two lines above every label; 0 when that cannot be used.
+    window: usize,
+    /// The 0-based line number of `window`.
+    window_line: usize,
+}
+
+impl Snippet {
+    fn new(file: FileId, sources: &SourceMap, labels: &[LabeledSpan]) -> Snippet {
+        let f = sources.get(file);
+        let lines = sources.lines(file);
+        let first = labels.iter().map(LabeledSpan::offset).min().unwrap_or(0);
+        // miette also breaks lines at a lone `\r`, which the line index does not: such rare
+        // files are read from the top.
+        let (window, window_line) = if lines.lone_carriage_return {
+            (0, 0)
+        } else {
+            let line = lines.line_of(first.min(f.text.len())).saturating_sub(2);
+            (lines.line_start(line), line)
+        };
+        Snippet {
+            name: f.name.clone(),
+            text: f.text.clone(),
+            window,
+            window_line,
+        }
+    }
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let (window, window_line) = if span.offset() >= self.window {
+            (self.window, self.window_line)
+        } else {
+            (0, 0)
+        };
+        let local = SourceSpan::new((span.offset() - window).into(), span.len());
+        let contents = self.text.as_bytes()[window..].read_span(
+            &local,
+            context_lines_before,
+            context_lines_after,
+        )?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + window).into(),
+                contents.span().len(),
+            ),
+            contents.line() + window_line,
+            contents.column(),
+            contents.line_count() + window_line,
+        )))
+    }
 }
 
 fn labeled(label: &Label, sources: &SourceMap, primary: bool) -> LabeledSpan {

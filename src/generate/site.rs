@@ -41,10 +41,7 @@ impl Family {
             Family::OpcUa => FlowShape::secure("opc-ua", "4840"),
         }
     }
-    /// Legacy protocols carry no authentication: such cells get a compensation record.
-    fn is_legacy(self) -> bool {
-        matches!(self, Family::Modbus | Family::EtherNetIp)
-    }
+
     fn controllers(self) -> Vec<&'static Product> {
         let plcs = catalog::products_for(Use::Plc);
         let wanted: &[&str] = match self {
@@ -205,14 +202,20 @@ fn take(wanted: usize, spare: &mut usize) -> usize {
 }
 
 fn plan_cell(number: usize, size: usize, rng: &mut fastrand::Rng) -> CellPlan {
-    let family = [
-        Family::S7,
-        Family::Modbus,
-        Family::EtherNetIp,
-        Family::OpcUa,
-    ][rng.usize(0..4)];
+    // Most lines run current controllers; about one in five still has a legacy one.
+    let family = match rng.usize(0..100) {
+        0..35 => Family::OpcUa,
+        35..65 => Family::S7,
+        65..90 => Family::EtherNetIp,
+        _ => Family::Modbus,
+    };
     let controllers = family.controllers();
-    let controller = controllers[rng.usize(0..controllers.len())];
+    // The catalogue lists the current controller first and a legacy one second.
+    let controller = if controllers.len() > 1 && rng.f32() < 0.3 {
+        controllers[1]
+    } else {
+        controllers[0]
+    };
     // Firewall, switch, one controller and one panel are always there.
     let mut spare = size - MIN_CELL;
     let safety = spare >= 2 && rng.f32() < 0.4;
@@ -226,7 +229,9 @@ fn plan_cell(number: usize, size: usize, rng: &mut fastrand::Rng) -> CellPlan {
     let cell = CellPlan {
         id: format!("cell_{number:02}"),
         number,
-        level: if rng.f32() < 0.8 { 1 } else { 2 },
+        // Cell/area zones sit at level 2; a few plants still hang lines at level 1 directly
+        // below operations.
+        level: if rng.f32() < 0.85 { 2 } else { 1 },
         family,
         controller,
         plcs: 1 + extra_plcs,
@@ -368,6 +373,11 @@ impl SiteWriter {
         attr!(self, "    ", "trust     = untrusted");
         attr!(self, "    ", "sl_target = 0");
         attr!(self, "    ", "owner     = {INTEGRATOR}");
+        attr!(
+            self,
+            "    ",
+            "boundary  = \"Integrator side of the VPN tunnel\""
+        );
         self.component(
             "    ",
             "support_laptop",
@@ -412,6 +422,7 @@ impl SiteWriter {
             &[
                 "vendor = \"Emberline Software\"  model = \"OrderBridge\"  version = \"5.2\""
                     .into(),
+                "sl_capability = 1".into(),
                 "host      = report_srv".into(),
                 "functions = [file-server]".into(),
                 "supplier  = emberline".into(),
@@ -448,6 +459,11 @@ impl SiteWriter {
         );
         attr!(self, "    ", "owner        = {OWNER}");
         attr!(self, "    ", "segmentation = physical");
+        attr!(
+            self,
+            "    ",
+            "boundary     = \"DMZ legs of fw_edge and fw_core\""
+        );
         attr!(self, "    ", "access_points = [fw_edge, vpn_gw]");
         for (id, title) in [
             ("fw_edge", "Office-side DMZ firewall"),
@@ -546,6 +562,11 @@ impl SiteWriter {
             self,
             "    ",
             "assumptions  = \"Keeps the plant running with the DMZ and the office network down\""
+        );
+        attr!(
+            self,
+            "    ",
+            "boundary     = \"Operations LAN behind fw_core\""
         );
         self.component(
             "    ",
@@ -664,6 +685,11 @@ impl SiteWriter {
             Some("Laptops are connected here only for planned work."),
         );
         attr!(self, "    ", "kind      = temporary  level = 3");
+        attr!(
+            self,
+            "    ",
+            "boundary  = \"Maintenance ports behind maint_fw\""
+        );
         attr!(self, "    ", "sl_target = 2");
         attr!(self, "    ", "owner     = {OWNER}");
         self.component(
@@ -682,7 +708,7 @@ impl SiteWriter {
                 &[
                     "vendor = \"Delphine Systems\"  model = \"Rugged L5\"  version = \"2025.1\""
                         .into(),
-                    "sl_capability      = 1".into(),
+                    "sl_capability      = 2".into(),
                     "temporary          = true".into(),
                     "malware_protection = central".into(),
                     format!("supplier = delphine  maintainer = {MAINTAINER}"),
@@ -698,6 +724,11 @@ impl SiteWriter {
         attr!(self, "    ", "sl_target    = [2, 2, 2, 2, 1, 1, 1]");
         attr!(self, "    ", "owner        = {OWNER}");
         attr!(self, "    ", "segmentation = vlan");
+        attr!(
+            self,
+            "    ",
+            "boundary     = \"Wireless VLAN behind wifi_fw\""
+        );
         self.component(
             "    ",
             "wifi_fw",
@@ -712,7 +743,7 @@ impl SiteWriter {
             "Plant-floor access point",
             &[
                 "vendor = \"Corvid Networks\"  model = \"AP-7 Ind\"  version = \"7.2\"".into(),
-                "sl_capability = 1".into(),
+                "sl_capability = [2, 2, 2, 2, 1, 1, 1]".into(),
                 "functions     = [wireless-ap]".into(),
                 "wireless      = true".into(),
                 "supplier      = corvid".into(),
@@ -726,7 +757,7 @@ impl SiteWriter {
                 &format!("Operator tablet {n}"),
                 &[
                     "vendor = \"Delphine Systems\"  model = \"Tab 10 Ex\"  version = \"14\"".into(),
-                    "sl_capability = 1".into(),
+                    "sl_capability = [2, 2, 2, 2, 1, 1, 1]".into(),
                     "wireless      = true".into(),
                     "functions     = [hmi]".into(),
                 ],
@@ -744,15 +775,15 @@ impl SiteWriter {
             (c.number % 3 == 1).then_some("Cell zone: one production line and its local panel."),
         );
         attr!(self, "    ", "kind         = control  level = {}", c.level);
-        // The three ways people write a target level, in the proportions seen in practice.
-        match self.rng.usize(0..4) {
-            0 => attr!(
+        // Two of the three ways people write a target level (zones elsewhere use the scalar).
+        if self.rng.bool() {
+            attr!(
                 self,
                 "    ",
-                "sl_target    = {{ IAC: 2, UC: 2, SI: 2, DC: 1, RDF: 3, TRE: 2, RA: 2 }}"
-            ),
-            1 => attr!(self, "    ", "sl_target    = [2, 2, 2, 1, 2, 1, 2]"),
-            _ => attr!(self, "    ", "sl_target    = 2"),
+                "sl_target    = {{ IAC: 2, UC: 2, SI: 2, DC: 1, RDF: 2, TRE: 1, RA: 2 }}"
+            );
+        } else {
+            attr!(self, "    ", "sl_target    = [2, 2, 2, 1, 2, 1, 2]");
         }
         attr!(self, "    ", "owner        = {OWNER}");
         attr!(
@@ -817,7 +848,7 @@ impl SiteWriter {
                         "vendor = \"{vendor}\"  model = \"RIO-16\"  version = \"1.{}\"",
                         n % 7
                     ),
-                    "sl_capability = 1".into(),
+                    "sl_capability = [2, 2, 2, 1, 2, 1, 2]".into(),
                     format!("services      = [{protocol_service}]"),
                     format!("supplier = {supplier}  maintainer = {MAINTAINER}"),
                 ],
@@ -831,8 +862,18 @@ impl SiteWriter {
                 Some("Safety zone nested in its cell; reached only through the cell firewall."),
             );
             attr!(self, "      ", "kind      = safety  level = 1");
-            attr!(self, "      ", "sl_target = 3");
+            attr!(
+                self,
+                "      ",
+                "sl_target = {{ IAC: 3, UC: 3, SI: 3, DC: 2, RDF: 3, TRE: 2, RA: 3 }}"
+            );
             attr!(self, "      ", "critical  = true");
+            attr!(self, "      ", "owner     = {OWNER}");
+            attr!(
+                self,
+                "      ",
+                "boundary  = \"Safety network behind the cell firewall\""
+            );
             let safety_plcs = catalog::products_for(Use::SafetyPlc);
             let product = safety_plcs[self.rng.usize(0..safety_plcs.len())].id;
             let serial = self.serial("SIS");
@@ -850,7 +891,7 @@ impl SiteWriter {
                 "Safety I/O",
                 &[
                     "vendor = \"Ardent Controls\"  model = \"SIO-8F\"  version = \"1.4\"".into(),
-                    "sl_capability = 2".into(),
+                    "sl_capability = [3, 3, 3, 2, 3, 2, 3]".into(),
                     "safety        = true".into(),
                     "supplier      = ardent".into(),
                 ],
@@ -1160,17 +1201,21 @@ impl SiteWriter {
     }
 
     fn risk_records(&mut self, p: &SitePlan) {
-        for c in p.cells.iter().filter(|c| c.family.is_legacy()) {
+        // Legacy controllers cannot identify users; most plants record how the cell makes up
+        // for it. Their other gaps stay open, as in a real fleet.
+        let legacy = ["ardent_cx300", "borealis_m2"];
+        for c in p.cells.iter().filter(|c| legacy.contains(&c.controller.id)) {
             if self.rng.f32() < 0.4 {
                 continue;
             }
             let month = self.rng.u8(1..=12);
             let _ = write!(
                 self.out,
-                "\n  compensation {cell}_plc_auth \"Line {n} controller has no per-user login\" {{\n    \
-                 requirement = [\"SR 1.1\", \"SR 1.2\"]\n    element     = {cell}.plc_1\n    \
+                "\n  compensation {cell}_plc_auth \"Line {n} controllers have no per-user login\" {{\n    \
+                 requirement = [\"SR 1.1 RE 1\", \"SR 1.2\", \"SR 1.6 RE 1\", \"SR 1.8\", \"SR 1.9\", \"SR 1.13 RE 1\"]\n    \
+                 element     = {cell}\n    \
                  by          = [{cell}.cell_fw, dmz.jump1]\n    \
-                 measure     = \"Only the engineering workstation may reach the controller, and only through the jump host\"\n    \
+                 measure     = \"Only the engineering workstation may reach the controllers, through the jump host, which authenticates each user\"\n    \
                  reason      = \"The controller firmware has a single shared password\"\n    \
                  accepted_by = \"Plant {site} manager\"\n    ticket      = \"RISK-{site}-{n:02}\"\n    \
                  expires     = 2028-{month:02}-28\n  }}\n",
