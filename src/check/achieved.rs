@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, FindingInfo, FindingState, Label, Severity, fingerprint};
 use crate::model::value::FR_NAMES;
-use crate::model::{Date, ElemId, ElementKind, Model, SlVector, reqid};
+use crate::model::{Date, ElemId, ElementKind, Model, SlVector};
 use crate::policy::capability::{compensation_for, evidence_missing};
 use crate::policy::{Catalogues, CheckKind, Requirement};
 
@@ -87,12 +87,13 @@ pub fn compute(
 /// one. Built once, so that a requirement's status does not scan every finding for every zone.
 struct FindingsByElement<'a> {
     findings: &'a [Diagnostic],
-    index: HashMap<(ElemId, String), Vec<usize>>,
+    /// requirement -> element -> findings, so a look-up needs no owned key.
+    index: HashMap<&'a str, HashMap<ElemId, Vec<usize>>>,
 }
 
 impl<'a> FindingsByElement<'a> {
     fn new(model: &Model, findings: &'a [Diagnostic]) -> Self {
-        let mut index: HashMap<(ElemId, String), Vec<usize>> = HashMap::new();
+        let mut index: HashMap<&'a str, HashMap<ElemId, Vec<usize>>> = HashMap::new();
         for (i, d) in findings.iter().enumerate() {
             let Some(info) = d.finding.as_deref() else {
                 continue;
@@ -109,8 +110,9 @@ impl<'a> FindingsByElement<'a> {
                 _ => None,
             };
             let joined = conduit.map(|c| model.conduit_zones(c)).unwrap_or_default();
+            let by_element = index.entry(requirement).or_default();
             for element in model.enclosing(subject).chain(joined) {
-                let list = index.entry((element, requirement.to_string())).or_default();
+                let list = by_element.entry(element).or_default();
                 // An element both around the subject and joined by its conduit counts once.
                 if list.last() != Some(&i) {
                     list.push(i);
@@ -121,14 +123,25 @@ impl<'a> FindingsByElement<'a> {
     }
 
     /// The findings that concern `element` for `requirement`, in report order.
-    fn get(&self, element: ElemId, requirement: &str) -> Vec<&'a Diagnostic> {
-        self.index
-            .get(&(element, requirement.to_string()))
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .map(|&i| &self.findings[i])
-            .collect()
+    fn get(&self, element: ElemId, requirement: &str) -> impl Iterator<Item = &'a Diagnostic> {
+        let indices = self
+            .index
+            .get(requirement)
+            .and_then(|by_element| by_element.get(&element))
+            .map_or(&[][..], Vec::as_slice);
+        let findings = self.findings;
+        indices.iter().map(move |&i| &findings[i])
     }
+}
+
+/// What the capability check needs of each component, read once per zone rather than once
+/// per requirement.
+struct Member<'m> {
+    id: ElemId,
+    qid: &'m str,
+    capability: Option<SlVector>,
+    /// Requirement ids the component meets by itself, normalised.
+    provides: Vec<String>,
 }
 
 fn one(
@@ -145,9 +158,21 @@ fn one(
     } else {
         model.graph.via(element)
     };
-    let weakest_capability = components
+    let members: Vec<Member> = components
         .iter()
-        .filter_map(|c| model.element(*c).sl("sl_capability"))
+        .map(|&id| {
+            let e = model.element(id);
+            Member {
+                id,
+                qid: &e.qid,
+                capability: e.sl("sl_capability"),
+                provides: crate::model::records::requirement_list(e.value("provides")),
+            }
+        })
+        .collect();
+    let weakest_capability = members
+        .iter()
+        .filter_map(|m| m.capability)
         .reduce(|a, b| SlVector(std::array::from_fn(|i| a.get(i).min(b.get(i)))));
     let missing_evidence = if zone {
         evidence_missing(model, catalogues, element, today)
@@ -168,7 +193,7 @@ fn one(
             findings,
             today,
             element,
-            &components,
+            &members,
             &missing_evidence,
             r,
             zone,
@@ -216,13 +241,15 @@ fn status(
     findings: &FindingsByElement,
     today: Date,
     element: ElemId,
-    components: &[ElemId],
+    members: &[Member],
     missing_evidence: &[String],
     r: &Requirement,
     zone: bool,
 ) -> Status {
     let fr = r.fr.unwrap_or(0);
     let mut worst = Status::Met;
+    // Nothing ranks above "not met": once there, the first reason found is the one kept and
+    // the rest need not be looked at.
     let mut consider = |s: Status| {
         if s.rank() > worst.rank() {
             worst = s;
@@ -231,31 +258,27 @@ fn status(
     for kind in &r.checked_by {
         match kind {
             CheckKind::Capability => {
-                for &c in components {
-                    let comp = model.element(c);
-                    let Some(capability) = comp.sl("sl_capability") else {
+                for m in members {
+                    let Some(capability) = m.capability else {
                         consider(Status::NotMet {
-                            reason: format!("`{}` has no SL-C", comp.qid),
+                            reason: format!("`{}` has no SL-C", m.qid),
                         });
-                        continue;
+                        return worst;
                     };
                     let level = capability.get(fr);
-                    let provides = comp.value("provides").is_some_and(|v| {
-                        v.as_list()
-                            .iter()
-                            .filter_map(|x| x.as_str())
-                            .any(|x| reqid::normalize(x).as_deref() == Some(r.id.as_str()))
-                    });
-                    if (level > 0 && r.selected_at(level)) || provides {
+                    if (level > 0 && r.selected_at(level)) || m.provides.contains(&r.id) {
                         continue;
                     }
-                    match compensation_for(model, &r.id, c, today) {
+                    match compensation_for(model, &r.id, m.id, today) {
                         Some(by) => consider(Status::Compensated {
                             by: model.element(by).qid.clone(),
                         }),
-                        None => consider(Status::NotMet {
-                            reason: format!("SL-C({}) of `{}` is {level}", FR_NAMES[fr], comp.qid),
-                        }),
+                        None => {
+                            consider(Status::NotMet {
+                                reason: format!("SL-C({}) of `{}` is {level}", FR_NAMES[fr], m.qid),
+                            });
+                            return worst;
+                        }
                     }
                 }
             }
@@ -263,15 +286,21 @@ fn status(
                 for d in findings.get(element, &r.id) {
                     let info = d.finding.as_deref().expect("filtered on findings");
                     match &info.state {
-                        FindingState::Open => consider(Status::NotMet {
-                            reason: d.message.clone(),
-                        }),
+                        FindingState::Open => {
+                            consider(Status::NotMet {
+                                reason: d.message.clone(),
+                            });
+                            return worst;
+                        }
                         FindingState::Compensated { by } => {
                             consider(Status::Compensated { by: by.clone() })
                         }
-                        FindingState::Suppressed { reason } => consider(Status::NotMet {
-                            reason: format!("suppressed: {reason}"),
-                        }),
+                        FindingState::Suppressed { reason } => {
+                            consider(Status::NotMet {
+                                reason: format!("suppressed: {reason}"),
+                            });
+                            return worst;
+                        }
                     }
                 }
             }

@@ -13,14 +13,15 @@ use super::{ElemId, ElementKind, Model, Value, reqid};
 
 #[derive(Debug, Default)]
 pub struct RecordIndex {
-    /// (requirement, the element a compensation names) -> compensations, in source order.
-    compensations: HashMap<(String, ElemId), Vec<ElemId>>,
+    /// requirement -> the element a compensation names -> compensations, in source order.
+    /// Keyed by requirement first so that a look-up by `&str` needs no owned key.
+    compensations: HashMap<String, HashMap<ElemId, Vec<ElemId>>>,
     /// Requirements with an evidence record that has no scope (it covers the whole system).
     evidence_unscoped: HashSet<String>,
-    /// (requirement, element) for every element an evidence record lists in its scope.
-    evidence_scope: HashSet<(String, ElemId)>,
-    /// (requirement, element) for every element that is, or encloses, a scope entry.
-    evidence_scope_within: HashSet<(String, ElemId)>,
+    /// requirement -> every element an evidence record lists in its scope.
+    evidence_scope: HashMap<String, HashSet<ElemId>>,
+    /// requirement -> every element that is, or encloses, a scope entry.
+    evidence_scope_within: HashMap<String, HashSet<ElemId>>,
 }
 
 impl RecordIndex {
@@ -34,7 +35,9 @@ impl RecordIndex {
             for requirement in requirement_list(record.value("requirement")) {
                 let ids = index
                     .compensations
-                    .entry((requirement, target))
+                    .entry(requirement)
+                    .or_default()
+                    .entry(target)
                     .or_default();
                 // A record that lists one requirement twice is still one record.
                 if ids.last() != Some(&comp) {
@@ -51,12 +54,16 @@ impl RecordIndex {
                     index.evidence_unscoped.insert(requirement.clone());
                 }
                 for &entry in &scope {
-                    index.evidence_scope.insert((requirement.clone(), entry));
-                    for around in model.enclosing(entry) {
-                        index
-                            .evidence_scope_within
-                            .insert((requirement.clone(), around));
-                    }
+                    index
+                        .evidence_scope
+                        .entry(requirement.clone())
+                        .or_default()
+                        .insert(entry);
+                    index
+                        .evidence_scope_within
+                        .entry(requirement.clone())
+                        .or_default()
+                        .extend(model.enclosing(entry));
                 }
             }
         }
@@ -66,9 +73,9 @@ impl RecordIndex {
     /// Compensations for `requirement` (as normalised by [`reqid::normalize`]) whose `element`
     /// is exactly `element`, in source order.
     pub fn compensations(&self, requirement: &str, element: ElemId) -> &[ElemId] {
-        // The tuple key needs an owned string; requirement ids are a few bytes.
         self.compensations
-            .get(&(requirement.to_string(), element))
+            .get(requirement)
+            .and_then(|by_element| by_element.get(&element))
             .map_or(&[], Vec::as_slice)
     }
 
@@ -80,13 +87,15 @@ impl RecordIndex {
     /// Whether an evidence record for `requirement` lists `element` in its scope.
     pub fn evidence_scopes(&self, requirement: &str, element: ElemId) -> bool {
         self.evidence_scope
-            .contains(&(requirement.to_string(), element))
+            .get(requirement)
+            .is_some_and(|elements| elements.contains(&element))
     }
 
     /// Whether an evidence record for `requirement` lists `element` or something inside it.
     pub fn evidence_scopes_within(&self, requirement: &str, element: ElemId) -> bool {
         self.evidence_scope_within
-            .contains(&(requirement.to_string(), element))
+            .get(requirement)
+            .is_some_and(|elements| elements.contains(&element))
     }
 }
 

@@ -14,6 +14,17 @@ struct ModelParser;
 
 /// Parses one file. Never fails: errors are collected in [`SyntaxFile::errors`].
 pub fn parse(text: &str) -> SyntaxFile {
+    parse_chunks(text, true)
+}
+
+/// Parses with the pest grammar alone, without the hand-written fast path: the reference the
+/// differential tests and the fuzzer compare [`parse`] with.
+#[doc(hidden)]
+pub fn parse_reference(text: &str) -> SyntaxFile {
+    parse_chunks(text, false)
+}
+
+fn parse_chunks(text: &str, fast_path: bool) -> SyntaxFile {
     let scan = scan(text);
     let mut file = SyntaxFile {
         comments: scan.comments,
@@ -26,6 +37,10 @@ pub fn parse(text: &str) -> SyntaxFile {
             continue;
         }
         let source = &text[span.start..span.end];
+        if fast_path && let Some(items) = super::fast::parse_chunk(source, span.start) {
+            file.items.extend(items);
+            continue;
+        }
         match ModelParser::parse(Rule::chunk, source) {
             Ok(mut pairs) => {
                 let chunk = pairs.next().expect("the chunk rule always yields one pair");
@@ -277,7 +292,7 @@ impl Lower {
     }
 }
 
-fn unescape(raw: &str) -> String {
+pub(super) fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
