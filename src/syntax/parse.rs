@@ -66,10 +66,15 @@ impl Lower {
     fn item(&self, pair: Pair<Rule>) -> Item {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let keyword = self.ident(inner.next().expect("an item starts with its keyword"));
+        let mut head = inner
+            .next()
+            .expect("an item starts with its head")
+            .into_inner();
+        let keyword = self.ident(head.next().expect("a head starts with its keyword"));
+        let name = head.next().map(|n| self.ident(n));
         let mut item = Item {
             keyword,
-            name: None,
+            name,
             type_clause: None,
             title: None,
             body: None,
@@ -77,7 +82,6 @@ impl Lower {
         };
         for part in inner {
             match part.as_rule() {
-                Rule::name => item.name = Some(self.ident(part)),
                 Rule::type_clause => item.type_clause = Some(self.type_clause(part)),
                 Rule::title => item.title = Some(self.string(part)),
                 Rule::block => item.body = Some(self.block(part)),
