@@ -232,11 +232,14 @@ impl<'a> Loader<'a> {
             Ok(bytes) => bytes,
             Err(err) => {
                 let id = self.add_source(&path, "");
-                self.diagnostics.push(Diagnostic::error(
-                    "unreadable-file",
-                    format!("cannot read this file: {err}"),
-                    Label::new(id, Span::default(), ""),
-                ));
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "unreadable-file",
+                        format!("cannot read this file: {err}"),
+                        Label::new(id, Span::default(), ""),
+                    )
+                    .with_help("check that the file exists and that you may read it"),
+                );
                 return;
             }
         };
@@ -297,15 +300,23 @@ impl<'a> Loader<'a> {
             );
             return;
         };
-        if item.name.is_some() || item.body.is_some() || item.type_clause.is_some() {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "invalid-import",
-                    "an import takes only a quoted path",
-                    Label::new(file, item.span, "unexpected parts"),
-                )
-                .with_help("write `import \"relative/path.iacs\"`"),
-            );
+        let extra = [
+            item.name.as_ref().map(|n| n.span),
+            item.type_clause.as_ref().map(|t| t.span()),
+            item.body.as_ref().map(|b| b.span),
+        ];
+        let mut extra = extra.into_iter().flatten();
+        if let Some(first) = extra.next() {
+            let mut diagnostic = Diagnostic::error(
+                "invalid-import",
+                "an import takes only a quoted path",
+                Label::new(file, first, "not part of an import"),
+            )
+            .with_help("write `import \"relative/path.iacs\"`");
+            for span in extra {
+                diagnostic = diagnostic.with_label(Label::new(file, span, "nor is this"));
+            }
+            self.diagnostics.push(diagnostic);
         }
         let joined = path.parent().unwrap_or(Path::new("")).join(&target.value);
         // Checked on the text first, so that a path leaving the workspace is refused whether
@@ -331,14 +342,19 @@ impl<'a> Loader<'a> {
             return;
         }
         if depth + 1 > self.limits.max_import_depth {
-            self.diagnostics.push(Diagnostic::error(
-                "import-too-deep",
-                format!(
-                    "imports nest more than {} files deep",
-                    self.limits.max_import_depth
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "import-too-deep",
+                    format!(
+                        "imports nest more than {} files deep",
+                        self.limits.max_import_depth
+                    ),
+                    Label::new(file, target.span, "this import is not followed"),
+                )
+                .with_help(
+                    "import the deeper files directly from a file nearer the top, so the chain is shorter",
                 ),
-                Label::new(file, target.span, "this import is not followed"),
-            ));
+            );
             return;
         }
         self.imports.push((file, target.span, resolved.clone()));

@@ -88,10 +88,9 @@ pub(super) fn syntax_error(err: &Error<Rule>, text: &str, chunk: Span) -> Syntax
             found.as_str(),
             "the end of the file" | "the end of the item"
         )
-        && line_before(before).contains('=')
         && !rest.starts_with('=')
     {
-        Some("an attribute takes one value; write several as a list: `[a, b]`".into())
+        second_value_help(line_before(before), rest)
     } else {
         None
     };
@@ -195,7 +194,7 @@ fn detailed_attempts(source: &str) -> Option<Attempts> {
 /// Rules pest lists as tried at the error position.
 fn from_rule(rule: Rule) -> Option<Expected> {
     Some(match rule {
-        Rule::chunk | Rule::item | Rule::keyword => Expected::Item,
+        Rule::chunk | Rule::item | Rule::head | Rule::keyword => Expected::Item,
         Rule::attribute | Rule::attr_name => Expected::Attribute,
         Rule::list
         | Rule::map
@@ -323,18 +322,27 @@ fn last_equals(before: &str) -> Option<(usize, String)> {
     Some((trimmed.len() - 1, name))
 }
 
-/// `sl_target: 2`: a word alone at the start of its line, then `:`, then something that is no
-/// type. (`kind: control` parses, as an item with a type; the model reports that one.)
+/// `sl_target: 2`: a word where an attribute may start, then `:`, then something that is no
+/// type. (`kind: control` parses, as an item with a type; the model reports that one.) A word
+/// after another word is an item's id (`component plc1 : 3`), not an attribute.
 fn colon_attribute(before: &str) -> Option<SyntaxError> {
     let line = line_before(before);
     let line_offset = before.len() - line.len();
     let colon = line.rfind(':')?;
-    let word = line[..colon].trim();
-    let is_word = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'));
-    if !is_word || !line[colon + 1..].trim().is_empty() {
+    if !line[colon + 1..].trim().is_empty() {
+        return None;
+    }
+    let head = line[..colon].trim_end();
+    let word_start = head
+        .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-')))
+        .map_or(0, |i| i + 1);
+    let word = &head[word_start..];
+    let attribute_may_start = head[..word_start]
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_none_or(|c| matches!(c, '{' | ';' | ',' | '"' | ']' | '}') || c.is_ascii_digit());
+    if word.is_empty() || !attribute_may_start {
         return None;
     }
     let at = line_offset + colon;
@@ -348,6 +356,30 @@ fn colon_attribute(before: &str) -> Option<SyntaxError> {
         )),
         related: None,
     })
+}
+
+/// `level = 1 2` or `description = Line 3`: a second value after an attribute's value.
+fn second_value_help(line: &str, rest: &str) -> Option<String> {
+    let (_, value) = line.split_once('=')?;
+    let first = value.trim();
+    let is_word = first
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_');
+    if !is_word {
+        return Some("an attribute takes one value; write several as a list: `[a, b]`".into());
+    }
+    let rest_of_line = rest.lines().next().unwrap_or("");
+    let rest_of_line = rest_of_line
+        .split("//")
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .trim_end_matches(['}', ';', ','])
+        .trim_end();
+    Some(format!(
+        "put text in double quotes: `\"{first} {rest_of_line}\"`; or write several values as a list"
+    ))
 }
 
 /// The text of the current line up to the error.
