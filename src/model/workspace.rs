@@ -419,11 +419,26 @@ impl<'a> Loader<'a> {
                             .map(|(f, _)| self.sources.get(*f).name.clone())
                             .chain([self.sources.get(to).name.clone()])
                             .collect();
-                        reported.push(
-                            Diagnostic::error("import-cycle", "this import closes a cycle", Label::new(file, span, "imports a file that imports this one"))
-                                .with_note(format!("cycle: {}", chain.join(" -> ")))
-                                .with_help("break the cycle: move what both files need into a third file that imports neither"),
-                        );
+                        let diagnostic = if to == file {
+                            Diagnostic::error(
+                                "import-cycle",
+                                "this file imports itself",
+                                Label::new(file, span, "imports the file it is written in"),
+                            )
+                            .with_help("remove this import")
+                        } else {
+                            Diagnostic::error(
+                                "import-cycle",
+                                "this import closes a cycle",
+                                Label::new(file, span, "imports a file that imports this one"),
+                            )
+                            .with_note(format!("cycle: {}", chain.join(" -> ")))
+                            .with_help(
+                                "break the cycle: move what both files need into a third file \
+                                 that imports neither",
+                            )
+                        };
+                        reported.push(diagnostic);
                     }
                     Mark::Done => {}
                 }
