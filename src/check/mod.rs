@@ -70,6 +70,9 @@ pub struct Options<'a> {
     pub limits: Limits,
     /// The date compensations expire against (today, except in tests).
     pub today: Date,
+    /// Compute SL-A and report zones and conduits below target. Off when only some policies
+    /// run (the rule harness), since SL-A is only meaningful over the whole pack.
+    pub achieved_levels: bool,
 }
 
 /// Checks the model made of `entries` and everything they import.
@@ -91,12 +94,16 @@ pub fn check_model(
     let (mut findings, stopped, used) = findings::run(&model, options.policies, options.today);
     risk::apply_compensations(&model, &mut findings, options.today, &used);
     risk::apply_suppressions(&model, &mut findings);
-    let levels = achieved::compute(
-        &model,
-        &options.policies.catalogues,
-        &findings,
-        options.today,
-    );
+    let levels = if options.achieved_levels {
+        achieved::compute(
+            &model,
+            &options.policies.catalogues,
+            &findings,
+            options.today,
+        )
+    } else {
+        Vec::new()
+    };
     findings.extend(achieved::below_target(
         &model,
         &options.policies.catalogues,

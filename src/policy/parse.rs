@@ -101,7 +101,14 @@ fn from_pest(err: &pest::error::Error<Rule>, base: usize) -> ParseError {
             let mut words: Vec<&str> = positives.iter().map(|r| rule_words(*r)).collect();
             words.sort_unstable();
             words.dedup();
-            words.join(", ")
+            if words.len() > 1 {
+                words.retain(|w| *w != "something else");
+            }
+            if words.contains(&"an expression") {
+                "an expression".to_string()
+            } else {
+                words.join(" or ")
+            }
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
