@@ -10,4 +10,5 @@ pub mod cli;
 pub mod diagnostics;
 pub mod model;
 pub mod output;
+pub mod policy;
 pub mod syntax;

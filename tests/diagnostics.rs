@@ -15,9 +15,11 @@ use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use zonelint::check::{self, Report};
+use zonelint::check::{self, Options, Report};
 use zonelint::diagnostics::{MODEL_CODES, RenderOptions, render_all};
+use zonelint::model::Date;
 use zonelint::model::workspace::{FileSystem, Limits, MemoryFs};
+use zonelint::policy::PolicySet;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/diagnostics");
 const ROOT: &str = "/ws";
@@ -103,7 +105,19 @@ fn check_files(code: &str, files: &[(String, Vec<u8>)]) -> Report {
         files: &fs,
         unreadable,
     };
-    check::check(Path::new(ROOT), &entries, &view, env.limits)
+    // No policies: the corpus is about the model's own errors, not findings.
+    let policies = PolicySet::default();
+    let options = Options {
+        policies: &policies,
+        limits: env.limits,
+        today: Date {
+            year: 2026,
+            month: 6,
+            day: 1,
+        },
+        achieved_levels: false,
+    };
+    check::check(Path::new(ROOT), &entries, &view, &options)
 }
 
 fn rendered(report: &Report) -> String {

@@ -113,7 +113,15 @@ impl Adapter {
             message: label.message.clone(),
             help: None,
             source: named_source(label.file, sources),
-            labels: vec![labeled(label, sources, true)],
+            // The message already says it; the underline alone shows where.
+            labels: vec![labeled(
+                &Label {
+                    message: String::new(),
+                    ..label.clone()
+                },
+                sources,
+                true,
+            )],
             related: Vec::new(),
         }
     }

@@ -5,7 +5,7 @@
 //! the workspace loader hands it parsed files, so the CLI and the language server (with unsaved
 //! buffers) build models the same way.
 
-mod graph;
+pub mod graph;
 mod lower;
 pub mod reqid;
 mod resolve;

@@ -1,11 +1,16 @@
 //! `--format human`: miette's graphical reports and a summary line.
 
-use crate::check::Report;
+use crate::check::{Report, is_compensated, is_open};
 use crate::diagnostics::{RenderOptions, Severity, render};
 
 pub fn write(report: &Report, options: RenderOptions) -> String {
     let mut out = String::new();
-    for diagnostic in &report.diagnostics {
+    // Suppressed findings are left out of the terminal log; they stay in JSON and SARIF.
+    for diagnostic in report
+        .diagnostics
+        .iter()
+        .filter(|d| is_open(d) || is_compensated(d))
+    {
         out.push_str(&render(diagnostic, &report.model.sources, options));
         out.push('\n');
     }
@@ -32,6 +37,15 @@ pub fn summary(report: &Report) -> String {
         })
     })
     .collect();
+    let mut counts = counts;
+    for (n, word) in [
+        (report.compensated(), "compensated"),
+        (report.suppressed(), "suppressed"),
+    ] {
+        if n > 0 {
+            counts.push(format!("{n} {word}"));
+        }
+    }
     if counts.is_empty() {
         format!("checked {files} {files_word}: no problems found\n")
     } else {
