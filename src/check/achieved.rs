@@ -33,8 +33,11 @@ impl Status {
             Status::NotSelected => "not selected",
         }
     }
+    /// Whether the status counts towards SL-A. SL-A is what the design achieves: components,
+    /// conduits and documented compensations. Missing evidence is reported (and shown in the
+    /// compliance report) but does not lower the level the design reaches.
     fn achieved(&self) -> bool {
-        matches!(self, Status::Met | Status::Compensated { .. })
+        matches!(self, Status::Met | Status::Compensated { .. } | Status::EvidenceMissing)
     }
     fn rank(&self) -> u8 {
         match self {
@@ -261,7 +264,7 @@ fn concerns(model: &Model, d: &Diagnostic, element: ElemId, requirement: &str) -
 
 pub const BELOW_TARGET: &str = "sl-achieved-below-target";
 
-pub const BELOW_TARGET_DOC: &str = "## What it checks\nZones and conduits whose achieved security level SL-A is below their target SL-T in some FR. SL-A for an FR is the highest level, up to SL-T, at which every requirement the catalogue selects is met or compensated: capability through the components' SL-C, architecture through the policies bound to each requirement, evidence through evidence records.\n\n## Why it matters\nSL-T is what the risk assessment asked for; SL-A is what the design delivers. The gap, FR by FR, is the summary an asset owner signs off on.\n\n## Example\n```iacs\nzone control {\n  sl_target = 2\n  component plc1 : embedded-device { sl_capability = [1, 2, 2, 2, 2, 2, 2] }\n}\n```\n\n## How to fix\nFix the findings listed for the FR (the notes name the first unmet requirement of each), or compensate them; `zonelint report` shows every requirement's status.";
+pub const BELOW_TARGET_DOC: &str = "## What it checks\nZones and conduits whose achieved security level SL-A is below their target SL-T in some FR. SL-A for an FR is the highest level, up to SL-T, at which every requirement the catalogue selects is met or compensated: capability through the components' SL-C, architecture through the policies bound to each requirement. Missing evidence is reported by `sr-evidence` and shown in `zonelint report`, but does not lower SL-A: SL-A is what the design achieves.\n\n## Why it matters\nSL-T is what the risk assessment asked for; SL-A is what the design delivers. The gap, FR by FR, is the summary an asset owner signs off on.\n\n## Example\n```iacs\nzone control {\n  sl_target = 2\n  component plc1 : embedded-device { sl_capability = [1, 2, 2, 2, 2, 2, 2] }\n}\n```\n\n## How to fix\nFix the findings listed for the FR (the notes name the first unmet requirement of each), or compensate them; `zonelint report` shows every requirement's status.";
 
 /// A finding on each zone and conduit whose SL-A is below its SL-T, with the vectors side by side.
 pub fn below_target(
@@ -289,10 +292,9 @@ pub fn below_target(
         for &fr in &short {
             let level = a.achieved.get(fr) + 1;
             if let Some((id, status)) = a.requirements.iter().find(|(id, s)| {
-                !matches!(
-                    s,
-                    Status::Met | Status::Compensated { .. } | Status::NotSelected
-                ) && catalogues
+                !s.achieved()
+                    && !matches!(s, Status::NotSelected)
+                    && catalogues
                     .get(id)
                     .is_some_and(|r| r.fr == Some(fr) && r.levels.contains(&level))
             }) {
