@@ -8,6 +8,8 @@
 //! The compliance report, the language server's hover and the `sl-achieved-below-target`
 //! finding all read this one computation.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::{Diagnostic, FindingInfo, FindingState, Label, Severity, fingerprint};
 use crate::model::value::FR_NAMES;
 use crate::model::{Date, ElemId, ElementKind, Model, SlVector, reqid};
@@ -63,12 +65,55 @@ pub struct Achieved {
     pub requirements: Vec<(String, Status)>,
 }
 
+/// Findings of requirement-bound policies, by (requirement, zone or conduit they concern), so
+/// that each status is a lookup rather than a scan of every finding.
+type FindingIndex<'a> = HashMap<(&'a str, ElemId), Vec<&'a Diagnostic>>;
+
+fn index<'a>(model: &Model, findings: &'a [Diagnostic]) -> FindingIndex<'a> {
+    let mut index: FindingIndex<'a> = HashMap::new();
+    for d in findings {
+        let Some(info) = d.finding.as_deref() else { continue };
+        let Some(requirement) = info.requirement.as_deref() else { continue };
+        let Some(subject) = model.lookup(&info.element) else { continue };
+        for concerned in concerned(model, subject) {
+            index.entry((requirement, concerned)).or_default().push(d);
+        }
+    }
+    index
+}
+
+/// The zones and conduits a finding about `subject` concerns: the subject and everything that
+/// encloses it, and for a conduit (or a flow of one) the zones it joins.
+fn concerned(model: &Model, subject: ElemId) -> Vec<ElemId> {
+    let mut out = Vec::new();
+    let mut at = Some(subject);
+    while let Some(e) = at {
+        out.push(e);
+        let element = model.element(e);
+        at = match element.kind {
+            ElementKind::Component | ElementKind::Zone => model.zone_of(e).or(element.parent),
+            _ => element.parent,
+        };
+    }
+    let conduit = match model.element(subject).kind {
+        ElementKind::Conduit => Some(subject),
+        ElementKind::Flow => model.element(subject).parent,
+        _ => None,
+    };
+    if let Some(c) = conduit {
+        out.extend(model.conduit_zones(c));
+    }
+    out
+}
+
 pub fn compute(
     model: &Model,
     catalogues: &Catalogues,
     findings: &[Diagnostic],
     today: Date,
 ) -> Vec<Achieved> {
+    let findings = index(model, findings);
+    let findings = &findings;
     let mut out = Vec::new();
     for kind in [ElementKind::Zone, ElementKind::Conduit] {
         for &element in model.all(kind) {
@@ -84,7 +129,7 @@ pub fn compute(
 fn one(
     model: &Model,
     catalogues: &Catalogues,
-    findings: &[Diagnostic],
+    findings: &FindingIndex,
     today: Date,
     element: ElemId,
     target: SlVector,
@@ -163,7 +208,7 @@ fn one(
 #[allow(clippy::too_many_arguments)]
 fn status(
     model: &Model,
-    findings: &[Diagnostic],
+    findings: &FindingIndex,
     today: Date,
     element: ElemId,
     components: &[ElemId],
@@ -210,10 +255,7 @@ fn status(
                 }
             }
             CheckKind::Architecture => {
-                for d in findings
-                    .iter()
-                    .filter(|d| concerns(model, d, element, &r.id))
-                {
+                for d in findings.get(&(r.id.as_str(), element)).into_iter().flatten() {
                     let info = d.finding.as_deref().expect("filtered on findings");
                     match &info.state {
                         FindingState::Open => consider(Status::NotMet {
@@ -237,29 +279,6 @@ fn status(
         }
     }
     worst
-}
-
-/// Whether a finding of a policy bound to `requirement` concerns the zone or conduit: it is
-/// about the element itself, something inside it, a conduit that joins the zone or a flow of one.
-fn concerns(model: &Model, d: &Diagnostic, element: ElemId, requirement: &str) -> bool {
-    let Some(info) = d.finding.as_deref() else {
-        return false;
-    };
-    if info.requirement.as_deref() != Some(requirement) {
-        return false;
-    }
-    let Some(subject) = model.lookup(&info.element) else {
-        return false;
-    };
-    if crate::check::risk::within(model, subject, element) {
-        return true;
-    }
-    let conduit = match model.element(subject).kind {
-        ElementKind::Conduit => Some(subject),
-        ElementKind::Flow => model.element(subject).parent,
-        _ => None,
-    };
-    conduit.is_some_and(|c| model.conduit_zones(c).contains(&element))
 }
 
 pub const BELOW_TARGET: &str = "sl-achieved-below-target";
