@@ -100,8 +100,24 @@ pub struct Caches {
     /// (from zone, condition id) -> breadth-first tree: zone -> (conduit, previous zone)
     trees: RefCell<HashMap<(ElemId, usize), Rc<HashMap<ElemId, (ElemId, ElemId)>>>>,
     reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    /// Host device -> the applications whose `host` it is, built on first use.
+    hosted: std::cell::OnceCell<HashMap<ElemId, Vec<ElemId>>>,
     /// Compensations that covered a gap inside `unmet`, so they are not reported as unused.
     pub used_compensations: RefCell<std::collections::HashSet<ElemId>>,
+}
+
+impl Caches {
+    fn hosted(&self, model: &Model) -> &HashMap<ElemId, Vec<ElemId>> {
+        self.hosted.get_or_init(|| {
+            let mut map: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
+            for &c in model.all(ElementKind::Component) {
+                if let Some(host) = model.element(c).value("host").and_then(Value::as_ref) {
+                    map.entry(host).or_default().push(c);
+                }
+            }
+            map
+        })
+    }
 }
 
 pub struct Evaluator<'a> {
@@ -541,27 +557,21 @@ impl<'a> Evaluator<'a> {
             Derived::ComponentKind => e.component_kind.map_or(V::None, V::Word),
             Derived::ComponentProduct => opt(e.product),
             Derived::ComponentFlows | Derived::ComponentFlowsIn | Derived::ComponentFlowsOut => {
-                let flows = m.all(ElementKind::Flow).iter().copied().filter(|f| {
-                    m.element(*f).endpoints.is_some_and(|ends| match d {
-                        Derived::ComponentFlowsIn => {
-                            ends.destination == id || (ends.both_ways && ends.source == id)
-                        }
-                        Derived::ComponentFlowsOut => {
-                            ends.source == id || (ends.both_ways && ends.destination == id)
-                        }
-                        _ => ends.source == id || ends.destination == id,
-                    })
-                });
-                Self::elems(flows.collect::<Vec<_>>())
+                use petgraph::Direction::{Incoming, Outgoing};
+                let out = m.graph.flows_at(id, Outgoing);
+                let inc = m.graph.flows_at(id, Incoming);
+                let both_ways = |f: &ElemId| m.element(*f).endpoints.is_some_and(|x| x.both_ways);
+                let mut flows: Vec<ElemId> = match d {
+                    Derived::ComponentFlowsIn => inc.into_iter().chain(out.into_iter().filter(both_ways)).collect(),
+                    Derived::ComponentFlowsOut => out.into_iter().chain(inc.into_iter().filter(both_ways)).collect(),
+                    _ => out.into_iter().chain(inc).collect(),
+                };
+                flows.sort_unstable();
+                flows.dedup();
+                Self::elems(flows)
             }
             Derived::ComponentEnforces => Self::elems(m.graph.conduits_enforced_by(id)),
-            Derived::ComponentHosted => Self::elems(
-                m.all(ElementKind::Component)
-                    .iter()
-                    .copied()
-                    .filter(|c| m.element(*c).value("host").and_then(Value::as_ref) == Some(id))
-                    .collect::<Vec<_>>(),
-            ),
+            Derived::ComponentHosted => Self::elems(self.caches.hosted(m).get(&id).cloned().unwrap_or_default()),
             Derived::FlowSource => opt(e.endpoints.map(|x| x.source)),
             Derived::FlowDestination => opt(e.endpoints.map(|x| x.destination)),
             Derived::FlowConduit => opt(e.parent),
