@@ -10,30 +10,75 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_zonelint");
 
-/// Imports the file that imports it, to close a cycle with BROKEN.
-const PARTIES: &str = "import \"plant.iacs\"\norganization acme {}\n";
+/// The parties of the plant: an organization, declared in a file of its own.
+const PARTIES: &str = "organization acme \"Acme Water\" { roles = [asset-owner] }\n";
 
-const CLEAN: &str = r#"organization acme { roles = [asset-owner] }
-zone control { owner = acme  component plc1 : embedded-device {} }
-zone dmz { component historian : host-device {} }
-conduit dmz_to_control {
-  zones = [dmz, control]
-  flow polling : historian -> plc1 { protocol = opc-ua  port = 4840 }
+/// A small plant that passes every built-in policy (with PARTIES beside it). Should a new
+/// policy report something here, either the policy has a false positive or this model needs
+/// the attribute the policy asks for.
+const CLEAN: &str = r#"import "parties.iacs"
+
+system works "Acme water works" {
+  owner         = acme
+  perimeter     = "The works network from the DMZ firewall inwards"
+  access_points = [dmz_to_control]
+}
+
+zone control "Cell zone" {
+  kind              = control
+  level             = 1
+  sl_target         = 1
+  owner             = acme
+  boundary          = "VLAN 10 behind fw1"
+  physical_boundary = "Cabinet C1"
+  component plc1 : embedded-device { sl_capability = 1 }
+}
+
+zone dmz "OT DMZ" {
+  kind              = dmz
+  level             = 3.5
+  sl_target         = 1
+  owner             = acme
+  boundary          = "VLAN 20 behind fw1"
+  physical_boundary = "Server room rack R1"
+  component historian : host-device { sl_capability = 1 }
+  component fw1 : network-device { sl_capability = 1  functions = [firewall] }
+}
+
+conduit dmz_to_control "Historian polling" {
+  zones     = [dmz, control]
+  sl_target = 1
+  via       = fw1
+  default   = deny
+  flow polling : historian -> plc1 { protocol = opc-ua  port = 4840  auth = certificate  encryption = tls }
+}
+
+evidence operations_records "Audit storage, integrity checks and backups" {
+  requirement = ["SR 2.9", "SR 3.3", "SR 7.4", "SR 7.5"]
+  scope       = [control, dmz]
+  location    = "https://wiki.example/ot/records"
+  date        = 2026-03-01
 }
 "#;
 
-/// Broken in ways that fill every field of the JSON output: a note (the import cycle), a
-/// related location (the duplicate), help.
-const BROKEN: &str = r#"import "parties.iacs"
-zone control {
-  levle = 1
-  kind  = control
-  kind  = dmz
-  component plc1 : embedded-device { zone = dmz }
+/// CLEAN with model errors that fill every field of the JSON output: a note (an import
+/// cycle, with BROKEN_PARTIES), a related location (the duplicate), help. Nothing else: the
+/// policies find the rest of the plant in order.
+fn broken() -> String {
+    CLEAN
+        .replace(
+            "  kind              = control\n",
+            "  kind              = control\n  levle             = 1\n  kind              = dmz\n",
+        )
+        .replace(
+            "component plc1 : embedded-device { sl_capability = 1 }",
+            "component plc1 : embedded-device { sl_capability = 1  zone = dmz }",
+        )
 }
-zone dmz {}
-conduit c { zones = [control, dmz] }
-"#;
+
+/// PARTIES importing the plant back, which closes an import cycle.
+const BROKEN_PARTIES: &str =
+    "import \"plant.iacs\"\norganization acme \"Acme Water\" { roles = [asset-owner] }\n";
 
 /// A temporary project: a directory with a `.git` marker, so it is its own workspace root
 /// whatever lies above it.
@@ -111,7 +156,9 @@ fn snapshot(name: &str, run: &Run) {
 #[test]
 fn a_clean_model_exits_0() {
     let project = Project::new();
-    project.write("plant.iacs", CLEAN);
+    project
+        .write("plant.iacs", CLEAN)
+        .write("parties.iacs", PARTIES);
     let run = project.run(&["check", "plant.iacs"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     snapshot("clean", &run);
@@ -121,8 +168,8 @@ fn a_clean_model_exits_0() {
 fn a_broken_model_exits_1() {
     let project = Project::new();
     project
-        .write("plant.iacs", BROKEN)
-        .write("parties.iacs", PARTIES);
+        .write("plant.iacs", &broken())
+        .write("parties.iacs", BROKEN_PARTIES);
     let run = project.run(&["check", "plant.iacs"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     snapshot("broken", &run);
@@ -174,8 +221,8 @@ fn help_and_version() {
 fn json_output_matches_the_documented_schema() {
     let project = Project::new();
     project
-        .write("plant.iacs", BROKEN)
-        .write("parties.iacs", PARTIES);
+        .write("plant.iacs", &broken())
+        .write("parties.iacs", BROKEN_PARTIES);
     let run = project.run(&["check", "--format", "json", "plant.iacs"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     let document: Value = serde_json::from_str(&run.stdout).expect("the output is JSON");
@@ -205,7 +252,9 @@ fn json_output_matches_the_documented_schema() {
 #[test]
 fn json_output_of_a_clean_model() {
     let project = Project::new();
-    project.write("plant.iacs", CLEAN);
+    project
+        .write("plant.iacs", CLEAN)
+        .write("parties.iacs", PARTIES);
     let run = project.run(&["check", "--format", "json", "plant.iacs"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let document: Value = serde_json::from_str(&run.stdout).expect("the output is JSON");
@@ -335,8 +384,8 @@ const ESC: char = '\u{1b}';
 fn no_color_is_respected_when_piped() {
     let project = Project::new();
     project
-        .write("plant.iacs", BROKEN)
-        .write("parties.iacs", PARTIES);
+        .write("plant.iacs", &broken())
+        .write("parties.iacs", BROKEN_PARTIES);
     for args in [
         &["check", "plant.iacs"][..],
         &["check", "--color", "auto", "plant.iacs"][..],
@@ -362,8 +411,8 @@ fn no_color_is_respected_on_a_terminal() {
     }
     let project = Project::new();
     project
-        .write("plant.iacs", BROKEN)
-        .write("parties.iacs", PARTIES);
+        .write("plant.iacs", &broken())
+        .write("parties.iacs", BROKEN_PARTIES);
     let on_terminal = |no_color: Option<&str>| {
         let mut command = Command::new("script");
         command
@@ -414,15 +463,20 @@ fn a_directory_check_finds_nested_files_and_skips_hidden_and_build_directories()
     let project = Project::new();
     project
         .write("models/plant.iacs", CLEAN)
-        .write("models/site/north/pumps.iacs", "zone pumps {}\n")
+        .write("models/parties.iacs", PARTIES)
+        .write(
+            "models/site/north/operators.iacs",
+            "organization north_ops \"North pumping\" { roles = [maintenance-service-provider] }\n",
+        )
         .write("models/.drafts/broken.iacs", "zone {")
         .write("models/target/broken.iacs", "zone {")
         .write("models/node_modules/broken.iacs", "zone {")
         .write("models/notes.txt", "not a model\n");
     let run = project.run(&["check", "models"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
+    // plant.iacs, parties.iacs and the nested operators.iacs; none of the broken ones.
     assert!(
-        run.stdout.contains("checked 2 files"),
+        run.stdout.contains("checked 3 files"),
         "{}",
         run.transcript()
     );
@@ -432,12 +486,10 @@ fn a_directory_check_finds_nested_files_and_skips_hidden_and_build_directories()
 #[test]
 fn an_import_outside_the_checked_directory_but_inside_the_git_root_works() {
     let project = Project::new();
-    project
-        .write("common/parties.iacs", "organization acme {}\n")
-        .write(
-            "sites/north/plant.iacs",
-            "import \"../../common/parties.iacs\"\nzone control { owner = acme }\n",
-        );
+    project.write("common/parties.iacs", PARTIES).write(
+        "sites/north/plant.iacs",
+        &CLEAN.replace("\"parties.iacs\"", "\"../../common/parties.iacs\""),
+    );
     let run = project.run(&["check", "sites/north"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
@@ -455,11 +507,11 @@ fn an_import_beyond_the_root_is_refused() {
     let project = Project::new();
     // The file exists, one level above the repository: refused all the same.
     project
-        .write("outside.iacs", "organization acme {}\n")
+        .write("outside.iacs", PARTIES)
         .write("repo/.git/HEAD", "ref: refs/heads/main\n")
         .write(
             "repo/models/plant.iacs",
-            "import \"../../outside.iacs\"\nzone control { owner = acme }\n",
+            &CLEAN.replace("\"parties.iacs\"", "\"../../outside.iacs\""),
         );
     let run = project.run_in("repo", &["check", "models"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
