@@ -39,7 +39,10 @@ impl Status {
     /// conduits and documented compensations. Missing evidence is reported (and shown in the
     /// compliance report) but does not lower the level the design reaches.
     fn achieved(&self) -> bool {
-        matches!(self, Status::Met | Status::Compensated { .. } | Status::EvidenceMissing)
+        matches!(
+            self,
+            Status::Met | Status::Compensated { .. } | Status::EvidenceMissing
+        )
     }
     fn rank(&self) -> u8 {
         match self {
@@ -72,9 +75,15 @@ type FindingIndex<'a> = HashMap<(&'a str, ElemId), Vec<&'a Diagnostic>>;
 fn index<'a>(model: &Model, findings: &'a [Diagnostic]) -> FindingIndex<'a> {
     let mut index: FindingIndex<'a> = HashMap::new();
     for d in findings {
-        let Some(info) = d.finding.as_deref() else { continue };
-        let Some(requirement) = info.requirement.as_deref() else { continue };
-        let Some(subject) = model.lookup(&info.element) else { continue };
+        let Some(info) = d.finding.as_deref() else {
+            continue;
+        };
+        let Some(requirement) = info.requirement.as_deref() else {
+            continue;
+        };
+        let Some(subject) = model.lookup(&info.element) else {
+            continue;
+        };
         for concerned in concerned(model, subject) {
             index.entry((requirement, concerned)).or_default().push(d);
         }
@@ -255,7 +264,11 @@ fn status(
                 }
             }
             CheckKind::Architecture => {
-                for d in findings.get(&(r.id.as_str(), element)).into_iter().flatten() {
+                for d in findings
+                    .get(&(r.id.as_str(), element))
+                    .into_iter()
+                    .flatten()
+                {
                     let info = d.finding.as_deref().expect("filtered on findings");
                     match &info.state {
                         FindingState::Open => consider(Status::NotMet {
@@ -314,8 +327,8 @@ pub fn below_target(
                 !s.achieved()
                     && !matches!(s, Status::NotSelected)
                     && catalogues
-                    .get(id)
-                    .is_some_and(|r| r.fr == Some(fr) && r.levels.contains(&level))
+                        .get(id)
+                        .is_some_and(|r| r.fr == Some(fr) && r.levels.contains(&level))
             }) {
                 let why = match status {
                     Status::NotMet { reason } => format!("not met: {reason}"),

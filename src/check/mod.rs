@@ -212,5 +212,10 @@ pub fn merge(mut reports: Vec<Report>) -> Report {
     }
     let model = Model::with_sources(sources);
     sort(&mut diagnostics, &model);
-    Report { model, diagnostics, rules, achieved: Vec::new() }
+    Report {
+        model,
+        diagnostics,
+        rules,
+        achieved: Vec::new(),
+    }
 }

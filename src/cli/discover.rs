@@ -43,7 +43,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, String> {
     files.dedup();
     let root = workspace_root(&common_ancestor(&bases));
     let workspaces = split_workspaces(&root, &files);
-    Ok(Discovered { files, root, warnings, workspaces })
+    Ok(Discovered {
+        files,
+        root,
+        warnings,
+        workspaces,
+    })
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, warnings: &mut Vec<String>) {

@@ -85,7 +85,11 @@ impl Adapter {
                 labels.push(labeled(label, sources, false));
             } else {
                 let (line, column) = sources.line_col(label.file, label.span.start);
-                elsewhere.push(format!("{}:{line}:{column}: {}", sources.get(label.file).name, label.message));
+                elsewhere.push(format!(
+                    "{}:{line}:{column}: {}",
+                    sources.get(label.file).name,
+                    label.message
+                ));
             }
         }
         let extra: Vec<String> = d.notes.iter().cloned().chain(elsewhere).collect();
@@ -106,7 +110,6 @@ impl Adapter {
             labels,
         }
     }
-
 }
 
 fn named_source(file: FileId, sources: &SourceMap) -> NamedSource<String> {

@@ -127,7 +127,10 @@ pub struct Model {
 impl Model {
     /// A model with files but no elements: what a joined multi-workspace report carries.
     pub fn with_sources(sources: SourceMap) -> Model {
-        Model { sources, ..Model::default() }
+        Model {
+            sources,
+            ..Model::default()
+        }
     }
 
     pub fn element(&self, id: ElemId) -> &Element {

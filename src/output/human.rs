@@ -11,9 +11,14 @@ use crate::diagnostics::{Diagnostic, RenderOptions, Severity, render};
 pub fn write(report: &Report, options: RenderOptions) -> String {
     let mut out = String::new();
     // Suppressed findings are left out of the terminal log; they stay in JSON and SARIF.
-    let shown: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| is_open(d) || is_compensated(d)).collect();
-    let (compact, full): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
-        shown.into_iter().partition(|d| d.severity == Severity::Info || d.code == BELOW_TARGET);
+    let shown: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| is_open(d) || is_compensated(d))
+        .collect();
+    let (compact, full): (Vec<&Diagnostic>, Vec<&Diagnostic>) = shown
+        .into_iter()
+        .partition(|d| d.severity == Severity::Info || d.code == BELOW_TARGET);
     for diagnostic in full {
         out.push_str(&render(diagnostic, &report.model.sources, options));
         out.push('\n');
@@ -54,14 +59,26 @@ fn one_entry(report: &Report, d: &Diagnostic) -> String {
 pub fn summary(report: &Report) -> String {
     let files = report.model.sources.len();
     let files_word = if files == 1 { "file" } else { "files" };
-    let mut counts: Vec<String> = [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Info, "info")]
-        .into_iter()
-        .filter_map(|(severity, word)| {
-            let n = report.count(severity);
-            (n > 0).then(|| format!("{n} {word}{}", if n == 1 || word == "info" { "" } else { "s" }))
+    let mut counts: Vec<String> = [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Info, "info"),
+    ]
+    .into_iter()
+    .filter_map(|(severity, word)| {
+        let n = report.count(severity);
+        (n > 0).then(|| {
+            format!(
+                "{n} {word}{}",
+                if n == 1 || word == "info" { "" } else { "s" }
+            )
         })
-        .collect();
-    for (n, word) in [(report.compensated(), "compensated"), (report.suppressed(), "suppressed")] {
+    })
+    .collect();
+    for (n, word) in [
+        (report.compensated(), "compensated"),
+        (report.suppressed(), "suppressed"),
+    ] {
         if n > 0 {
             counts.push(format!("{n} {word}"));
         }

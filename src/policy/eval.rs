@@ -562,8 +562,14 @@ impl<'a> Evaluator<'a> {
                 let inc = m.graph.flows_at(id, Incoming);
                 let both_ways = |f: &ElemId| m.element(*f).endpoints.is_some_and(|x| x.both_ways);
                 let mut flows: Vec<ElemId> = match d {
-                    Derived::ComponentFlowsIn => inc.into_iter().chain(out.into_iter().filter(both_ways)).collect(),
-                    Derived::ComponentFlowsOut => out.into_iter().chain(inc.into_iter().filter(both_ways)).collect(),
+                    Derived::ComponentFlowsIn => inc
+                        .into_iter()
+                        .chain(out.into_iter().filter(both_ways))
+                        .collect(),
+                    Derived::ComponentFlowsOut => out
+                        .into_iter()
+                        .chain(inc.into_iter().filter(both_ways))
+                        .collect(),
                     _ => out.into_iter().chain(inc).collect(),
                 };
                 flows.sort_unstable();
@@ -571,7 +577,9 @@ impl<'a> Evaluator<'a> {
                 Self::elems(flows)
             }
             Derived::ComponentEnforces => Self::elems(m.graph.conduits_enforced_by(id)),
-            Derived::ComponentHosted => Self::elems(self.caches.hosted(m).get(&id).cloned().unwrap_or_default()),
+            Derived::ComponentHosted => {
+                Self::elems(self.caches.hosted(m).get(&id).cloned().unwrap_or_default())
+            }
             Derived::FlowSource => opt(e.endpoints.map(|x| x.source)),
             Derived::FlowDestination => opt(e.endpoints.map(|x| x.destination)),
             Derived::FlowConduit => opt(e.parent),

@@ -93,7 +93,11 @@ pub fn run(args: &CheckArgs) -> Outcome {
         today: Date::today(),
         achieved_levels: true,
     };
-    let reports = discovered.workspaces.iter().map(|(root, files)| check::check(root, files, &disk, &options)).collect();
+    let reports = discovered
+        .workspaces
+        .iter()
+        .map(|(root, files)| check::check(root, files, &disk, &options))
+        .collect();
     let report = check::merge(reports);
 
     let text = match args.format {
