@@ -270,6 +270,19 @@ fn code_literals(text: &str) -> Vec<String> {
 
 // ----- the documentation in docs/codes/ -----
 
+#[test]
+fn explain_prints_every_code_page() {
+    let policies = PolicySet::default();
+    for doc in MODEL_CODES {
+        let text = zonelint::cli::explain_text(&policies, doc.code)
+            .unwrap_or_else(|e| panic!("{}: {e}", doc.code));
+        assert!(text.starts_with(&format!("{} — model error", doc.code)));
+        assert!(text.contains("## How to fix"), "{}", doc.code);
+    }
+    let err = zonelint::cli::explain_text(&policies, "unknown-atribute").unwrap_err();
+    assert!(err.contains("did you mean `unknown-attribute`"), "{err}");
+}
+
 /// The `iacs` blocks of one `## ` section, as files: a block whose first line is
 /// `// file: name.iacs` is that file, any other is `main.iacs`.
 fn example_files(doc: &str, section: &str) -> Vec<(String, Vec<u8>)> {

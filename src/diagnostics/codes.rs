@@ -5,6 +5,9 @@
 //! `## What it means`, `## Example` and `## How to fix`; it is compiled in, so the binary
 //! explains itself offline.
 
+/// Where the code pages are published: `{CODES_URL}{code}.md`.
+pub const CODES_URL: &str = "https://github.com/zonelint/zonelint/blob/main/docs/codes/";
+
 /// One model error code and its documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CodeDoc {
@@ -61,6 +64,21 @@ pub const MODEL_CODES: &[CodeDoc] = codes![
     "unreadable-file" => "A model file could not be read.",
     "wrong-kind" => "A reference names an element of the wrong kind.",
 ];
+
+impl CodeDoc {
+    pub fn url(&self) -> String {
+        format!("{CODES_URL}{}.md", self.code)
+    }
+
+    /// The page without its title line, for a terminal.
+    pub fn body(&self) -> &'static str {
+        let title = format!("# `{}`", self.code);
+        self.doc
+            .strip_prefix(title.as_str())
+            .unwrap_or(self.doc)
+            .trim()
+    }
+}
 
 /// The documentation of a model code.
 pub fn model_code(code: &str) -> Option<&'static CodeDoc> {

@@ -9,7 +9,7 @@ mod render;
 mod rule_doc;
 mod source;
 
-pub use codes::{CodeDoc, MODEL_CODES, model_code};
+pub use codes::{CODES_URL, CodeDoc, MODEL_CODES, model_code};
 pub use render::{RenderOptions, render, render_all};
 pub use rule_doc::{DOCS_URL, RuleDoc};
 pub use source::{FileId, SourceFile, SourceMap};
