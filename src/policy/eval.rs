@@ -94,11 +94,14 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct BudgetExceeded;
 
+/// A breadth-first tree: zone -> (conduit it was entered by, zone it was entered from).
+type BfsTree = HashMap<ElemId, (ElemId, ElemId)>;
+
 /// Per-run caches shared by all policies.
 #[derive(Default)]
 pub struct Caches {
     /// (from zone, condition id) -> breadth-first tree: zone -> (conduit, previous zone)
-    trees: RefCell<HashMap<(ElemId, usize), Rc<HashMap<ElemId, (ElemId, ElemId)>>>>,
+    trees: RefCell<HashMap<(ElemId, usize), Rc<BfsTree>>>,
     reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
     /// Host device -> the applications whose `host` it is, built on first use.
     hosted: std::cell::OnceCell<HashMap<ElemId, Vec<ElemId>>>,
@@ -239,11 +242,11 @@ impl<'a> Evaluator<'a> {
             return self.locate(at);
         }
         for step in &policy.steps {
-            if let Step::For(slot, _) = step {
-                if let V::Elem(e) = &self.slots[*slot] {
-                    let element = self.model.element(*e);
-                    return Ok(Some((*e, element.name_at)));
-                }
+            if let Step::For(slot, _) = step
+                && let V::Elem(e) = &self.slots[*slot]
+            {
+                let element = self.model.element(*e);
+                return Ok(Some((*e, element.name_at)));
             }
         }
         Ok(None)
@@ -251,12 +254,12 @@ impl<'a> Evaluator<'a> {
 
     /// Where an expression points: an attribute's value, or an element's name.
     fn locate(&mut self, e: &CExpr) -> Result<Option<(ElemId, Location)>, BudgetExceeded> {
-        if let CKind::Attr(base, name) = &e.kind {
-            if let V::Elem(id) = self.eval(base)? {
-                let element = self.model.element(id);
-                let at = element.attr(name).map_or(element.name_at, |a| a.value_at);
-                return Ok(Some((id, at)));
-            }
+        if let CKind::Attr(base, name) = &e.kind
+            && let V::Elem(id) = self.eval(base)?
+        {
+            let element = self.model.element(id);
+            let at = element.attr(name).map_or(element.name_at, |a| a.value_at);
+            return Ok(Some((id, at)));
         }
         Ok(match self.eval(e)? {
             V::Elem(id) => Some((id, self.model.element(id).name_at)),
