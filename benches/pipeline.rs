@@ -69,7 +69,7 @@ fn pipeline(c: &mut Criterion) {
         group.finish();
 
         let loaded = workspace::load(
-            fixture.fs.base(),
+            fixture.fs.root(),
             &fixture.entries,
             &fixture.fs,
             workspace::Limits::default(),

@@ -58,7 +58,7 @@ fn main() {
                 .sum::<usize>()
         });
         let loaded = workspace::load(
-            fixture.fs.base(),
+            fixture.fs.root(),
             &fixture.entries,
             &fixture.fs,
             workspace::Limits::default(),

@@ -63,6 +63,7 @@ fn run(rule: &str, fixture: &Path) -> (BTreeSet<(String, usize)>, String) {
             month: 6,
             day: 1,
         },
+        achieved_levels: false,
     };
     let root = fixture.parent().expect("fixtures live in a directory");
     let disk = Disk {

@@ -56,7 +56,7 @@ impl Fixture {
             limits: Limits::default(),
             today: TODAY,
         };
-        check::check(self.fs.base(), &self.entries, &self.fs, &options)
+        check::check(self.fs.root(), &self.entries, &self.fs, &options)
     }
 }
 

@@ -35,8 +35,14 @@ impl Status {
             Status::NotSelected => "not selected",
         }
     }
+    /// Whether the status counts towards SL-A. SL-A is what the design achieves: components,
+    /// conduits and documented compensations. Missing evidence is reported (and shown in the
+    /// compliance report) but does not lower the level the design reaches.
     fn achieved(&self) -> bool {
-        matches!(self, Status::Met | Status::Compensated { .. })
+        matches!(
+            self,
+            Status::Met | Status::Compensated { .. } | Status::EvidenceMissing
+        )
     }
     fn rank(&self) -> u8 {
         match self {
@@ -62,92 +68,77 @@ pub struct Achieved {
     pub requirements: Vec<(String, Status)>,
 }
 
+/// Findings of requirement-bound policies, by (requirement, zone or conduit they concern), so
+/// that each status is a lookup rather than a scan of every finding.
+type FindingIndex<'a> = HashMap<(&'a str, ElemId), Vec<&'a Diagnostic>>;
+
+fn index<'a>(model: &Model, findings: &'a [Diagnostic]) -> FindingIndex<'a> {
+    let mut index: FindingIndex<'a> = HashMap::new();
+    for d in findings {
+        let Some(info) = d.finding.as_deref() else {
+            continue;
+        };
+        let Some(requirement) = info.requirement.as_deref() else {
+            continue;
+        };
+        let Some(subject) = model.lookup(&info.element) else {
+            continue;
+        };
+        for concerned in concerned(model, subject) {
+            index.entry((requirement, concerned)).or_default().push(d);
+        }
+    }
+    index
+}
+
+/// The zones and conduits a finding about `subject` concerns: the subject and everything that
+/// encloses it, and for a conduit (or a flow of one) the zones it joins.
+fn concerned(model: &Model, subject: ElemId) -> Vec<ElemId> {
+    let mut out = Vec::new();
+    let mut at = Some(subject);
+    while let Some(e) = at {
+        out.push(e);
+        let element = model.element(e);
+        at = match element.kind {
+            ElementKind::Component | ElementKind::Zone => model.zone_of(e).or(element.parent),
+            _ => element.parent,
+        };
+    }
+    let conduit = match model.element(subject).kind {
+        ElementKind::Conduit => Some(subject),
+        ElementKind::Flow => model.element(subject).parent,
+        _ => None,
+    };
+    if let Some(c) = conduit {
+        out.extend(model.conduit_zones(c));
+    }
+    out
+}
+
 pub fn compute(
     model: &Model,
     catalogues: &Catalogues,
     findings: &[Diagnostic],
     today: Date,
 ) -> Vec<Achieved> {
-    let concerned = FindingsByElement::new(model, findings);
+    let findings = index(model, findings);
+    let findings = &findings;
     let mut out = Vec::new();
     for kind in [ElementKind::Zone, ElementKind::Conduit] {
         for &element in model.all(kind) {
             let Some(target) = model.element(element).sl("sl_target") else {
                 continue;
             };
-            out.push(one(model, catalogues, &concerned, today, element, target));
+            out.push(one(model, catalogues, findings, today, element, target));
         }
     }
     out
 }
 
-/// For each (zone or conduit, requirement): the findings of policies bound to that requirement
-/// that concern the element, in report order. A finding concerns a zone or conduit when it is
-/// about the element itself, something inside it, a conduit that joins the zone or a flow of
-/// one. Built once, so that a requirement's status does not scan every finding for every zone.
-struct FindingsByElement<'a> {
-    findings: &'a [Diagnostic],
-    /// requirement -> element -> findings, so a look-up needs no owned key.
-    index: HashMap<&'a str, HashMap<ElemId, Vec<usize>>>,
-}
-
-impl<'a> FindingsByElement<'a> {
-    fn new(model: &Model, findings: &'a [Diagnostic]) -> Self {
-        let mut index: HashMap<&'a str, HashMap<ElemId, Vec<usize>>> = HashMap::new();
-        for (i, d) in findings.iter().enumerate() {
-            let Some(info) = d.finding.as_deref() else {
-                continue;
-            };
-            let Some(requirement) = info.requirement.as_deref() else {
-                continue;
-            };
-            let Some(subject) = model.lookup(&info.element) else {
-                continue;
-            };
-            let conduit = match model.element(subject).kind {
-                ElementKind::Conduit => Some(subject),
-                ElementKind::Flow => model.element(subject).parent,
-                _ => None,
-            };
-            let joined = conduit.map(|c| model.conduit_zones(c)).unwrap_or_default();
-            let by_element = index.entry(requirement).or_default();
-            for element in model.enclosing(subject).chain(joined) {
-                let list = by_element.entry(element).or_default();
-                // An element both around the subject and joined by its conduit counts once.
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
-        FindingsByElement { findings, index }
-    }
-
-    /// The findings that concern `element` for `requirement`, in report order.
-    fn get(&self, element: ElemId, requirement: &str) -> impl Iterator<Item = &'a Diagnostic> {
-        let indices = self
-            .index
-            .get(requirement)
-            .and_then(|by_element| by_element.get(&element))
-            .map_or(&[][..], Vec::as_slice);
-        let findings = self.findings;
-        indices.iter().map(move |&i| &findings[i])
-    }
-}
-
-/// What the capability check needs of each component, read once per zone rather than once
-/// per requirement.
-struct Member<'m> {
-    id: ElemId,
-    qid: &'m str,
-    capability: Option<SlVector>,
-    /// Requirement ids the component meets by itself, normalised.
-    provides: Vec<String>,
-}
-
 fn one(
     model: &Model,
     catalogues: &Catalogues,
-    findings: &FindingsByElement,
+    findings: &FindingIndex,
     today: Date,
     element: ElemId,
     target: SlVector,
@@ -235,10 +226,22 @@ fn one(
     }
 }
 
+/// What the capability check needs of each component, read once per zone rather than once
+/// per requirement.
+struct Member<'m> {
+    id: ElemId,
+    qid: &'m str,
+    capability: Option<SlVector>,
+    /// Requirement ids the component meets by itself, normalised.
+    provides: Vec<String>,
+}
+
+/// The worst status of one requirement for one zone or conduit. Nothing ranks above "not met":
+/// the first one found is the reason kept, so the search stops there.
 #[allow(clippy::too_many_arguments)]
 fn status(
     model: &Model,
-    findings: &FindingsByElement,
+    findings: &FindingIndex,
     today: Date,
     element: ElemId,
     members: &[Member],
@@ -248,8 +251,6 @@ fn status(
 ) -> Status {
     let fr = r.fr.unwrap_or(0);
     let mut worst = Status::Met;
-    // Nothing ranks above "not met": once there, the first reason found is the one kept and
-    // the rest need not be looked at.
     let mut consider = |s: Status| {
         if s.rank() > worst.rank() {
             worst = s;
@@ -283,7 +284,11 @@ fn status(
                 }
             }
             CheckKind::Architecture => {
-                for d in findings.get(element, &r.id) {
+                for d in findings
+                    .get(&(r.id.as_str(), element))
+                    .into_iter()
+                    .flatten()
+                {
                     let info = d.finding.as_deref().expect("filtered on findings");
                     match &info.state {
                         FindingState::Open => {
@@ -317,7 +322,7 @@ fn status(
 
 pub const BELOW_TARGET: &str = "sl-achieved-below-target";
 
-pub const BELOW_TARGET_DOC: &str = "## What it checks\nZones and conduits whose achieved security level SL-A is below their target SL-T in some FR. SL-A for an FR is the highest level, up to SL-T, at which every requirement the catalogue selects is met or compensated: capability through the components' SL-C, architecture through the policies bound to each requirement, evidence through evidence records.\n\n## Why it matters\nSL-T is what the risk assessment asked for; SL-A is what the design delivers. The gap, FR by FR, is the summary an asset owner signs off on.\n\n## Example\n```iacs\nzone control {\n  sl_target = 2\n  component plc1 : embedded-device { sl_capability = [1, 2, 2, 2, 2, 2, 2] }\n}\n```\n\n## How to fix\nFix the findings listed for the FR (the notes name the first unmet requirement of each), or compensate them; `zonelint report` shows every requirement's status.";
+pub const BELOW_TARGET_DOC: &str = "## What it checks\nZones and conduits whose achieved security level SL-A is below their target SL-T in some FR. SL-A for an FR is the highest level, up to SL-T, at which every requirement the catalogue selects is met or compensated: capability through the components' SL-C, architecture through the policies bound to each requirement. Missing evidence is reported by `sr-evidence` and shown in `zonelint report`, but does not lower SL-A: SL-A is what the design achieves.\n\n## Why it matters\nSL-T is what the risk assessment asked for; SL-A is what the design delivers. The gap, FR by FR, is the summary an asset owner signs off on.\n\n## Example\n```iacs\nzone control {\n  sl_target = 2\n  component plc1 : embedded-device { sl_capability = [1, 2, 2, 2, 2, 2, 2] }\n}\n```\n\n## How to fix\nFix the findings listed for the FR (the notes name the first unmet requirement of each), or compensate them; `zonelint report` shows every requirement's status.";
 
 /// A finding on each zone and conduit whose SL-A is below its SL-T, with the vectors side by side.
 pub fn below_target(
@@ -345,12 +350,11 @@ pub fn below_target(
         for &fr in &short {
             let level = a.achieved.get(fr) + 1;
             if let Some((id, status)) = a.requirements.iter().find(|(id, s)| {
-                !matches!(
-                    s,
-                    Status::Met | Status::Compensated { .. } | Status::NotSelected
-                ) && catalogues
-                    .get(id)
-                    .is_some_and(|r| r.fr == Some(fr) && r.levels.contains(&level))
+                !s.achieved()
+                    && !matches!(s, Status::NotSelected)
+                    && catalogues
+                        .get(id)
+                        .is_some_and(|r| r.fr == Some(fr) && r.levels.contains(&level))
             }) {
                 let why = match status {
                     Status::NotMet { reason } => format!("not met: {reason}"),

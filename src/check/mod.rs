@@ -70,6 +70,9 @@ pub struct Options<'a> {
     pub limits: Limits,
     /// The date compensations expire against (today, except in tests).
     pub today: Date,
+    /// Compute SL-A and report zones and conduits below target. Off when only some policies
+    /// run (the rule harness), since SL-A is only meaningful over the whole pack.
+    pub achieved_levels: bool,
 }
 
 /// Checks the model made of `entries` and everything they import.
@@ -91,12 +94,16 @@ pub fn check_model(
     let (mut findings, stopped, used) = findings::run(&model, options.policies, options.today);
     risk::apply_compensations(&model, &mut findings, options.today, &used);
     risk::apply_suppressions(&model, &mut findings);
-    let levels = achieved::compute(
-        &model,
-        &options.policies.catalogues,
-        &findings,
-        options.today,
-    );
+    let levels = if options.achieved_levels {
+        achieved::compute(
+            &model,
+            &options.policies.catalogues,
+            &findings,
+            options.today,
+        )
+    } else {
+        Vec::new()
+    };
     findings.extend(achieved::below_target(
         &model,
         &options.policies.catalogues,
@@ -167,4 +174,48 @@ pub fn sort(diagnostics: &mut [Diagnostic], model: &Model) {
             &b.message,
         ))
     });
+}
+
+/// Joins the reports of several workspaces (directories with their own `zonelint.toml`) into
+/// one for output: files are renumbered into one source map. The models stay separate, so the
+/// joined report carries no model elements and no achieved levels.
+pub fn merge(mut reports: Vec<Report>) -> Report {
+    if reports.len() == 1 {
+        return reports.pop().expect("one report");
+    }
+    let mut sources = crate::diagnostics::SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let mut rules: Vec<RuleDoc> = Vec::new();
+    for report in reports {
+        let offset = sources.len() as u32;
+        for (_, file) in report.model.sources.iter() {
+            sources.add(file.name.clone(), file.text.clone());
+        }
+        let shift = |id: crate::diagnostics::FileId| crate::diagnostics::FileId(id.0 + offset);
+        for mut d in report.diagnostics {
+            d.primary.file = shift(d.primary.file);
+            for label in &mut d.secondary {
+                label.file = shift(label.file);
+            }
+            if let Some(fix) = d.finding.as_mut().and_then(|f| f.fix.as_mut()) {
+                for edit in &mut fix.edits {
+                    edit.file = shift(edit.file);
+                }
+            }
+            diagnostics.push(d);
+        }
+        for rule in report.rules {
+            if !rules.iter().any(|r| r.id == rule.id) {
+                rules.push(rule);
+            }
+        }
+    }
+    let model = Model::with_sources(sources);
+    sort(&mut diagnostics, &model);
+    Report {
+        model,
+        diagnostics,
+        rules,
+        achieved: Vec::new(),
+    }
 }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use commands::check::CheckArgs;
+pub use commands::explain::explain as explain_text;
 
 /// How a run ended, mapped to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,10 @@ pub struct Cli {
 pub enum Command {
     /// Check models and report what is wrong (the default workflow in CI and pre-commit).
     Check(CheckArgs),
+    /// Explain a rule or a requirement: what it checks, why, an example and the fix.
+    Explain(commands::explain::ExplainArgs),
+    /// List the loaded policies: id, requirement, severity, pack.
+    Policies(commands::policies::PoliciesArgs),
     /// Write a synthetic workspace of N components (a developer tool for benchmarks; see
     /// docs/performance.md).
     #[command(hide = true)]
@@ -68,6 +73,8 @@ pub fn run() -> Outcome {
     };
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
+        Command::Explain(args) => commands::explain::run(&args),
+        Command::Policies(args) => commands::policies::run(&args),
         Command::Generate(args) => commands::generate::run(&args),
     }
 }

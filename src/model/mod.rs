@@ -129,6 +129,14 @@ pub struct Model {
 }
 
 impl Model {
+    /// A model with files but no elements: what a joined multi-workspace report carries.
+    pub fn with_sources(sources: SourceMap) -> Model {
+        Model {
+            sources,
+            ..Model::default()
+        }
+    }
+
     pub fn element(&self, id: ElemId) -> &Element {
         &self.elements[id.0 as usize]
     }

@@ -4,9 +4,9 @@
 //! All reading goes through [`FileSystem`], so the language server can serve unsaved buffers
 //! and tests can serve strings. Nothing here writes.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -68,40 +68,37 @@ impl FileSystem for Disk {
     }
 }
 
-/// Files held in memory, for tests, benchmarks and fuzzing: the same loader, no disk.
-///
-/// Paths are absolute under `base`; `..` and `.` are resolved by text, as there are no links.
+/// Files held in memory, under a made-up absolute root: for tests, and for editors that check
+/// unsaved buffers. Paths are normalised without touching the disk; there are no symlinks.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryFs {
-    base: PathBuf,
-    files: HashMap<PathBuf, Vec<u8>>,
+    root: PathBuf,
+    files: BTreeMap<PathBuf, Vec<u8>>,
 }
 
 impl MemoryFs {
-    /// An empty file system whose files live under `base` (an absolute path such as `/ws`).
-    pub fn new(base: impl Into<PathBuf>) -> MemoryFs {
+    /// An empty file system whose files are shown relative to `root` (an absolute path).
+    pub fn new(root: impl Into<PathBuf>) -> MemoryFs {
         MemoryFs {
-            base: base.into(),
-            files: HashMap::new(),
+            root: normalize(&root.into()),
+            files: BTreeMap::new(),
         }
     }
 
-    /// Adds a file at `relative` to the base; returns its absolute path.
-    pub fn insert(&mut self, relative: impl AsRef<Path>, contents: impl Into<Vec<u8>>) -> PathBuf {
-        let path = normalize(&self.base.join(relative));
+    /// Adds or replaces a file; a relative path is taken relative to the root.
+    pub fn insert(&mut self, path: impl AsRef<Path>, contents: impl Into<Vec<u8>>) -> PathBuf {
+        let path = normalize(&self.root.join(path));
         self.files.insert(path.clone(), contents.into());
         path
     }
 
-    pub fn base(&self) -> &Path {
-        &self.base
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
-    /// Every file's absolute path, sorted: the entries a directory check would find.
+    /// Every file, in path order.
     pub fn paths(&self) -> Vec<PathBuf> {
-        let mut paths: Vec<PathBuf> = self.files.keys().cloned().collect();
-        paths.sort();
-        paths
+        self.files.keys().cloned().collect()
     }
 }
 
@@ -110,33 +107,32 @@ impl FileSystem for MemoryFs {
         self.files
             .get(&normalize(path))
             .cloned()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
     }
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-        let path = normalize(&self.base.join(path));
-        if self.files.contains_key(&path) {
+        let path = normalize(path);
+        let exists =
+            self.files.contains_key(&path) || self.files.keys().any(|file| file.starts_with(&path));
+        if exists {
             Ok(path)
         } else {
-            Err(io::Error::new(io::ErrorKind::NotFound, "no such file"))
+            Err(io::Error::from(io::ErrorKind::NotFound))
         }
     }
     fn display_name(&self, path: &Path) -> String {
-        let shown = path.strip_prefix(&self.base).unwrap_or(path);
+        let shown = path.strip_prefix(&self.root).unwrap_or(path);
         shown.to_string_lossy().replace('\\', "/")
     }
 }
 
-/// Resolves `.` and `..` by text. `..` above the root stays at the root, as on a real disk.
-fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
+/// Resolves `.` and `..` in a path by its text alone. A `..` above the root stays at the root.
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
-                if out.parent().is_some() {
-                    out.pop();
-                }
+                out.pop();
             }
             other => out.push(other),
         }
@@ -301,7 +297,7 @@ impl<'a> Loader<'a> {
                         format!("cannot read this file: {err}"),
                         Label::new(id, Span::default(), ""),
                     )
-                    .with_help("check that the path names a readable file"),
+                    .with_help("check that the file exists and that you may read it"),
                 );
                 return None;
             }
@@ -353,17 +349,32 @@ impl<'a> Loader<'a> {
             );
             return;
         };
-        if item.name.is_some() || item.body.is_some() || item.type_clause.is_some() {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "invalid-import",
-                    "an import takes only a quoted path",
-                    Label::new(file, item.span, "unexpected parts"),
-                )
-                .with_help("write `import \"relative/path.iacs\"`"),
-            );
+        let extra = [
+            item.name.as_ref().map(|n| n.span),
+            item.type_clause.as_ref().map(|t| t.span()),
+            item.body.as_ref().map(|b| b.span),
+        ];
+        let mut extra = extra.into_iter().flatten();
+        if let Some(first) = extra.next() {
+            let mut diagnostic = Diagnostic::error(
+                "invalid-import",
+                "an import takes only a quoted path",
+                Label::new(file, first, "not part of an import"),
+            )
+            .with_help("write `import \"relative/path.iacs\"`");
+            for span in extra {
+                diagnostic = diagnostic.with_label(Label::new(file, span, "nor is this"));
+            }
+            self.diagnostics.push(diagnostic);
         }
         let joined = path.parent().unwrap_or(Path::new("")).join(&target.value);
+        // Checked on the text first, so that a path leaving the workspace is refused whether
+        // or not it exists (zonelint does not probe outside), then on the canonical path,
+        // which catches symbolic links pointing out.
+        if !normalize(&joined).starts_with(self.root) {
+            self.outside_workspace(file, target);
+            return;
+        }
         let Ok(resolved) = self.fs.canonicalize(&joined) else {
             self.diagnostics.push(
                 Diagnostic::error(
@@ -376,32 +387,41 @@ impl<'a> Loader<'a> {
             return;
         };
         if !resolved.starts_with(self.root) {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "import-outside-workspace",
-                    format!("`{}` is outside the workspace", target.value),
-                    Label::new(file, target.span, "leaves the workspace"),
-                )
-                .with_help(format!(
-                    "imports must stay inside {}; move the file or check from a higher directory",
-                    self.root.display()
-                )),
-            );
+            self.outside_workspace(file, target);
             return;
         }
         if depth + 1 > self.limits.max_import_depth {
-            self.diagnostics.push(Diagnostic::error(
-                "import-too-deep",
-                format!(
-                    "imports nest more than {} files deep",
-                    self.limits.max_import_depth
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "import-too-deep",
+                    format!(
+                        "imports nest more than {} files deep",
+                        self.limits.max_import_depth
+                    ),
+                    Label::new(file, target.span, "this import is not followed"),
+                )
+                .with_help(
+                    "import the deeper files directly from a file nearer the top, so the chain is shorter",
                 ),
-                Label::new(file, target.span, "this import is not followed"),
-            ));
+            );
             return;
         }
         self.imports.push((file, target.span, resolved.clone()));
         self.enqueue(resolved, depth + 1);
+    }
+
+    fn outside_workspace(&mut self, file: FileId, target: &syntax::StrLit) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                "import-outside-workspace",
+                format!("`{}` is outside the workspace", target.value),
+                Label::new(file, target.span, "leaves the workspace"),
+            )
+            .with_help(format!(
+                "imports must stay inside {}; move the file or check from a higher directory",
+                self.root.display()
+            )),
+        );
     }
 
     /// Import cycles, found with an iterative depth-first search over the import edges.
@@ -448,11 +468,26 @@ impl<'a> Loader<'a> {
                             .map(|(f, _)| self.sources.get(*f).name.clone())
                             .chain([self.sources.get(to).name.clone()])
                             .collect();
-                        reported.push(
-                            Diagnostic::error("import-cycle", "this import closes a cycle", Label::new(file, span, "imports a file that imports this one"))
-                                .with_note(format!("cycle: {}", chain.join(" -> ")))
-                                .with_help("break the cycle: move what both files need into a third file that imports neither"),
-                        );
+                        let diagnostic = if to == file {
+                            Diagnostic::error(
+                                "import-cycle",
+                                "this file imports itself",
+                                Label::new(file, span, "imports the file it is written in"),
+                            )
+                            .with_help("remove this import")
+                        } else {
+                            Diagnostic::error(
+                                "import-cycle",
+                                "this import closes a cycle",
+                                Label::new(file, span, "imports a file that imports this one"),
+                            )
+                            .with_note(format!("cycle: {}", chain.join(" -> ")))
+                            .with_help(
+                                "break the cycle: move what both files need into a third file \
+                                 that imports neither",
+                            )
+                        };
+                        reported.push(diagnostic);
                     }
                     Mark::Done => {}
                 }

@@ -362,7 +362,13 @@ impl Compiler<'_> {
             .iter()
             .map(|p| match p {
                 TemplatePart::Text(s) => CPart::Text(s.clone()),
-                TemplatePart::Hole(e) => CPart::Hole(self.expr(e)),
+                TemplatePart::Hole(e) => {
+                    let c = self.expr(e);
+                    if let T::WordLit(w) = &c.ty {
+                        self.unknown_name(w, e.span);
+                    }
+                    CPart::Hole(c)
+                }
             })
             .collect()
     }
@@ -428,6 +434,14 @@ impl Compiler<'_> {
 
     fn member(&mut self, base: &Expr, name: &Name, span: Span) -> CExpr {
         let b = self.expr(base);
+        if let T::WordLit(w) = &b.ty {
+            self.unknown_name(w, base.span);
+            return CExpr {
+                kind: CKind::None,
+                ty: T::Any,
+                span,
+            };
+        }
         let mk = |kind, ty| CExpr { kind, ty, span };
         let field = |f: Field, ty: T| (f, ty);
         let boxed = Box::new(b.clone());
@@ -655,23 +669,21 @@ impl Compiler<'_> {
                 }
             }
         }
-        if builtin == Builtin::Selected {
-            if let Some(CArg::Expr(CExpr {
+        if builtin == Builtin::Selected
+            && let Some(CArg::Expr(CExpr {
                 kind: CKind::Str(id),
                 span: s,
                 ..
             })) = compiled.first()
-            {
-                if self.catalogues.get(id).is_none() {
-                    let help = did_you_mean(id, self.catalogues.ids());
-                    self.error(
-                        *s,
-                        format!("unknown requirement `{id}`"),
-                        "not in any catalogue",
-                        help,
-                    );
-                }
-            }
+            && self.catalogues.get(id).is_none()
+        {
+            let help = did_you_mean(id, self.catalogues.ids());
+            self.error(
+                *s,
+                format!("unknown requirement `{id}`"),
+                "not in any catalogue",
+                help,
+            );
         }
         let ty = match builtin {
             Builtin::Count | Builtin::SlDistance | Builtin::Abs | Builtin::Len => T::Num,
@@ -796,8 +808,15 @@ impl Compiler<'_> {
             }
             BinOp::Add | BinOp::Sub => T::Num,
         };
-        for (side, e) in [(&left, l), (&right, r)] {
-            if let T::WordLit(w) = &side.ty {
+        // A word compared with something whose type is unknown (an earlier error, or a custom
+        // property) is not reported again.
+        for ((side, e), other) in [(&left, l), (&right, r)]
+            .into_iter()
+            .zip([&right.ty, &left.ty])
+        {
+            if let T::WordLit(w) = &side.ty
+                && *other != T::Any
+            {
                 self.unknown_name(w, e.span);
             }
         }

@@ -94,14 +94,33 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct BudgetExceeded;
 
+/// A breadth-first tree: zone -> (conduit it was entered by, zone it was entered from).
+type BfsTree = HashMap<ElemId, (ElemId, ElemId)>;
+
 /// Per-run caches shared by all policies.
 #[derive(Default)]
 pub struct Caches {
     /// (from zone, condition id) -> breadth-first tree: zone -> (conduit, previous zone)
-    trees: RefCell<HashMap<(ElemId, usize), Rc<HashMap<ElemId, (ElemId, ElemId)>>>>,
+    trees: RefCell<HashMap<(ElemId, usize), Rc<BfsTree>>>,
     reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    /// Host device -> the applications whose `host` it is, built on first use.
+    hosted: std::cell::OnceCell<HashMap<ElemId, Vec<ElemId>>>,
     /// Compensations that covered a gap inside `unmet`, so they are not reported as unused.
     pub used_compensations: RefCell<std::collections::HashSet<ElemId>>,
+}
+
+impl Caches {
+    fn hosted(&self, model: &Model) -> &HashMap<ElemId, Vec<ElemId>> {
+        self.hosted.get_or_init(|| {
+            let mut map: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
+            for &c in model.all(ElementKind::Component) {
+                if let Some(host) = model.element(c).value("host").and_then(Value::as_ref) {
+                    map.entry(host).or_default().push(c);
+                }
+            }
+            map
+        })
+    }
 }
 
 pub struct Evaluator<'a> {
@@ -223,11 +242,11 @@ impl<'a> Evaluator<'a> {
             return self.locate(at);
         }
         for step in &policy.steps {
-            if let Step::For(slot, _) = step {
-                if let V::Elem(e) = &self.slots[*slot] {
-                    let element = self.model.element(*e);
-                    return Ok(Some((*e, element.name_at)));
-                }
+            if let Step::For(slot, _) = step
+                && let V::Elem(e) = &self.slots[*slot]
+            {
+                let element = self.model.element(*e);
+                return Ok(Some((*e, element.name_at)));
             }
         }
         Ok(None)
@@ -235,12 +254,12 @@ impl<'a> Evaluator<'a> {
 
     /// Where an expression points: an attribute's value, or an element's name.
     fn locate(&mut self, e: &CExpr) -> Result<Option<(ElemId, Location)>, BudgetExceeded> {
-        if let CKind::Attr(base, name) = &e.kind {
-            if let V::Elem(id) = self.eval(base)? {
-                let element = self.model.element(id);
-                let at = element.attr(name).map_or(element.name_at, |a| a.value_at);
-                return Ok(Some((id, at)));
-            }
+        if let CKind::Attr(base, name) = &e.kind
+            && let V::Elem(id) = self.eval(base)?
+        {
+            let element = self.model.element(id);
+            let at = element.attr(name).map_or(element.name_at, |a| a.value_at);
+            return Ok(Some((id, at)));
         }
         Ok(match self.eval(e)? {
             V::Elem(id) => Some((id, self.model.element(id).name_at)),
@@ -541,27 +560,29 @@ impl<'a> Evaluator<'a> {
             Derived::ComponentKind => e.component_kind.map_or(V::None, V::Word),
             Derived::ComponentProduct => opt(e.product),
             Derived::ComponentFlows | Derived::ComponentFlowsIn | Derived::ComponentFlowsOut => {
-                let flows = m.all(ElementKind::Flow).iter().copied().filter(|f| {
-                    m.element(*f).endpoints.is_some_and(|ends| match d {
-                        Derived::ComponentFlowsIn => {
-                            ends.destination == id || (ends.both_ways && ends.source == id)
-                        }
-                        Derived::ComponentFlowsOut => {
-                            ends.source == id || (ends.both_ways && ends.destination == id)
-                        }
-                        _ => ends.source == id || ends.destination == id,
-                    })
-                });
-                Self::elems(flows.collect::<Vec<_>>())
+                use petgraph::Direction::{Incoming, Outgoing};
+                let out = m.graph.flows_at(id, Outgoing);
+                let inc = m.graph.flows_at(id, Incoming);
+                let both_ways = |f: &ElemId| m.element(*f).endpoints.is_some_and(|x| x.both_ways);
+                let mut flows: Vec<ElemId> = match d {
+                    Derived::ComponentFlowsIn => inc
+                        .into_iter()
+                        .chain(out.into_iter().filter(both_ways))
+                        .collect(),
+                    Derived::ComponentFlowsOut => out
+                        .into_iter()
+                        .chain(inc.into_iter().filter(both_ways))
+                        .collect(),
+                    _ => out.into_iter().chain(inc).collect(),
+                };
+                flows.sort_unstable();
+                flows.dedup();
+                Self::elems(flows)
             }
             Derived::ComponentEnforces => Self::elems(m.graph.conduits_enforced_by(id)),
-            Derived::ComponentHosted => Self::elems(
-                m.all(ElementKind::Component)
-                    .iter()
-                    .copied()
-                    .filter(|c| m.element(*c).value("host").and_then(Value::as_ref) == Some(id))
-                    .collect::<Vec<_>>(),
-            ),
+            Derived::ComponentHosted => {
+                Self::elems(self.caches.hosted(m).get(&id).cloned().unwrap_or_default())
+            }
             Derived::FlowSource => opt(e.endpoints.map(|x| x.source)),
             Derived::FlowDestination => opt(e.endpoints.map(|x| x.destination)),
             Derived::FlowConduit => opt(e.parent),

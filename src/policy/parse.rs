@@ -101,7 +101,14 @@ fn from_pest(err: &pest::error::Error<Rule>, base: usize) -> ParseError {
             let mut words: Vec<&str> = positives.iter().map(|r| rule_words(*r)).collect();
             words.sort_unstable();
             words.dedup();
-            words.join(", ")
+            if words.len() > 1 {
+                words.retain(|w| *w != "something else");
+            }
+            if words.contains(&"an expression") {
+                "an expression".to_string()
+            } else {
+                words.join(" or ")
+            }
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
@@ -359,7 +366,7 @@ fn template(pair: Pair<Rule>, text: &str) -> Result<Template, ParseError> {
     if !literal.is_empty() {
         parts.push(TemplatePart::Text(literal));
     }
-    Ok(Template { parts, span: whole })
+    Ok(Template { parts })
 }
 
 /// Moves an expression parsed from a substring to its place in the file.
