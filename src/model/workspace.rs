@@ -24,6 +24,12 @@ pub trait FileSystem {
         let _ = limit;
         self.read(path)
     }
+    /// The size of the file in bytes when known without reading it, for the message about a
+    /// file over the size limit.
+    fn size(&self, path: &Path) -> Option<u64> {
+        let _ = path;
+        None
+    }
     /// The absolute, symlink-free form of a path; an error when it does not exist.
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
     /// How the path is shown to the user.
@@ -58,6 +64,9 @@ impl FileSystem for Disk {
             .take(cap)
             .read_to_end(&mut bytes)?;
         Ok(bytes)
+    }
+    fn size(&self, path: &Path) -> Option<u64> {
+        std::fs::metadata(path).ok().map(|m| m.len())
     }
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         std::fs::canonicalize(path)
@@ -308,8 +317,8 @@ impl<'a> Loader<'a> {
                 Diagnostic::error(
                     "file-too-large",
                     format!(
-                        "this file is larger than {}, the most zonelint reads from one model file",
-                        describe_bytes(limit)
+                        "this file is {} bytes; zonelint reads model files up to {limit} bytes",
+                        self.fs.size(path).unwrap_or(bytes.len() as u64)
                     ),
                     Label::new(id, Span::default(), ""),
                 )
@@ -508,17 +517,4 @@ pub fn syntax_diagnostic(file: FileId, error: &syntax::SyntaxError) -> Diagnosti
         d = d.with_label(Label::new(file, *span, note.clone()));
     }
     d
-}
-
-/// `16 MiB`, `512 KiB` or `300 bytes`: a limit in the unit people think of it in.
-fn describe_bytes(bytes: usize) -> String {
-    const KIB: usize = 1024;
-    const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
-        format!("{} MiB", bytes / MIB)
-    } else if bytes >= KIB && bytes % KIB == 0 {
-        format!("{} KiB", bytes / KIB)
-    } else {
-        format!("{bytes} bytes")
-    }
 }

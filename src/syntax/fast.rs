@@ -167,7 +167,8 @@ impl Parser<'_> {
         }
     }
 
-    /// `item = { keyword ~ name? ~ type_clause? ~ title? ~ block? }`
+    /// `item = { head ~ type_clause? ~ title? ~ block? }`,
+    /// `head = ${ keyword ~ (inline_space+ ~ name)? }`
     fn item(&mut self) -> Option<Item> {
         let start = self.pos;
         let keyword = self.ident()?;
@@ -179,12 +180,21 @@ impl Parser<'_> {
             body: None,
             span: Span::default(),
         };
+        // The id follows on the same line, after spaces or tabs only.
+        let after_keyword = self.pos;
+        let spaces = self.bytes[after_keyword..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        if spaces > 0 {
+            self.pos += spaces;
+            item.name = self.ident();
+            if item.name.is_none() {
+                self.pos = after_keyword;
+            }
+        }
         // Each optional part is preceded by the implicit skip, which stays consumed even when
         // the part is absent: pest's item span therefore runs to the last skip.
-        self.skip();
-        if let Some(name) = self.ident() {
-            item.name = Some(name);
-        }
         self.skip();
         if self.peek() == Some(b':') {
             item.type_clause = Some(self.type_clause()?);
