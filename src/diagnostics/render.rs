@@ -74,7 +74,8 @@ struct Adapter {
     severity: miette::Severity,
     message: String,
     help: Option<String>,
-    source: Snippet,
+    /// `None` when the labels sit on lines too long to draw.
+    source: Option<Snippet>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -97,6 +98,28 @@ impl Adapter {
                 ));
             }
         }
+        // A snippet of a very long line would print the whole line (megabytes for a minified
+        // or corrupt file), and miette cannot pad an underline past column 65,535. Such
+        // diagnostics name their places in words instead.
+        let snippet = !touches_long_line(sources, file, &labels);
+        if !snippet {
+            for label in std::iter::once(&d.primary).chain(&d.secondary) {
+                if label.file != file {
+                    continue;
+                }
+                let (line, column) = sources.line_col(label.file, label.span.start);
+                elsewhere.push(format!(
+                    "{}:{line}:{column}: {}",
+                    sources.get(label.file).name,
+                    if label.message.is_empty() {
+                        "here"
+                    } else {
+                        &label.message
+                    }
+                ));
+            }
+            labels.clear();
+        }
         let extra: Vec<String> = d.notes.iter().cloned().chain(elsewhere).collect();
         let mut help = d.help.clone();
         if !extra.is_empty() {
@@ -111,10 +134,25 @@ impl Adapter {
             severity: miette_severity(d.severity),
             message: d.message.clone(),
             help,
-            source: Snippet::new(file, sources, &labels),
+            source: snippet.then(|| Snippet::new(file, sources, &labels)),
             labels,
         }
     }
+}
+
+/// Lines longer than this are not drawn in a snippet.
+pub const MAX_SNIPPET_LINE: usize = 1_000;
+
+/// Whether a label, or a context line miette would draw around it, is on a line longer than
+/// [`MAX_SNIPPET_LINE`] bytes.
+fn touches_long_line(sources: &SourceMap, file: FileId, labels: &[LabeledSpan]) -> bool {
+    let lines = sources.lines(file);
+    let text_len = sources.get(file).text.len();
+    labels.iter().any(|l| {
+        let first = lines.line_of(l.offset().min(text_len)).saturating_sub(1);
+        let last = lines.line_of((l.offset() + l.len()).min(text_len)) + 1;
+        (first..=last).any(|line| lines.line_len(line, text_len) > MAX_SNIPPET_LINE)
+    })
 }
 
 /// The text miette draws a snippet from: the whole file, shared rather than copied, read from
@@ -241,9 +279,10 @@ impl miette::Diagnostic for Adapter {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 }

@@ -54,6 +54,14 @@ impl LineIndex {
     pub fn line_of(&self, offset: usize) -> usize {
         self.starts.partition_point(|&start| start <= offset) - 1
     }
+    /// The length in bytes of a 0-based line, its line break included; 0 past the last line.
+    pub fn line_len(&self, line: usize, text_len: usize) -> usize {
+        match (self.starts.get(line), self.starts.get(line + 1)) {
+            (Some(start), Some(next)) => next - start,
+            (Some(start), None) => text_len - start,
+            _ => 0,
+        }
+    }
     /// The byte offset where a 0-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
         self.starts[line.min(self.starts.len() - 1)]
