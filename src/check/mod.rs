@@ -30,7 +30,11 @@ pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, limits: Limi
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(model_errors);
     sort(&mut diagnostics, &model);
-    Report { model, diagnostics, rules: Vec::new() }
+    Report {
+        model,
+        diagnostics,
+        rules: Vec::new(),
+    }
 }
 
 /// Orders diagnostics by file name, then position, so output is stable across runs.

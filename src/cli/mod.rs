@@ -2,13 +2,14 @@
 //! code that touches the file system and the terminal.
 
 mod commands;
-mod discover;
+pub(crate) mod discover;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 pub use commands::check::CheckArgs;
+pub use commands::fmt::FmtArgs;
 
 /// How a run ended, mapped to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,8 @@ pub struct Cli {
 pub enum Command {
     /// Check models and report what is wrong (the default workflow in CI and pre-commit).
     Check(CheckArgs),
+    /// Rewrite model files in the canonical layout (`--check`: only show the differences).
+    Fmt(FmtArgs),
 }
 
 /// Parses the arguments and runs the command. Errors in the arguments exit with 2.
@@ -64,5 +67,6 @@ pub fn run() -> Outcome {
     };
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
+        Command::Fmt(args) => commands::fmt::run(&args),
     }
 }
