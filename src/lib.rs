@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod fmt;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod syntax;

@@ -49,6 +49,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite model files in the canonical layout (`--check`: only show the differences).
     Fmt(FmtArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 /// Parses the arguments and runs the command. Errors in the arguments exit with 2.
@@ -68,5 +70,6 @@ pub fn run() -> Outcome {
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Fmt(args) => commands::fmt::run(&args),
+        Command::Lsp => commands::lsp::run(),
     }
 }
