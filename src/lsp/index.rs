@@ -80,7 +80,9 @@ impl SymbolIndex {
                     .map(|(span, o)| (*file, *span, *o))
             })
             .collect();
-        out.sort_by_key(|(file, span, o)| (!matches!(o, Occurrence::Definition(_)), *file, span.start));
+        out.sort_by_key(|(file, span, o)| {
+            (!matches!(o, Occurrence::Definition(_)), *file, span.start)
+        });
         out
     }
 }

@@ -40,7 +40,10 @@ impl LineIndex {
         let Some(&start) = self.starts.get(line) else {
             return text.len();
         };
-        let end = self.starts.get(line + 1).map_or(text.len(), |&next| next - 1);
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |&next| next - 1);
         let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end - 1
         } else {

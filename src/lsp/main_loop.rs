@@ -76,7 +76,9 @@ fn send(connection: &Connection, message: Message) {
 }
 
 /// Answers everything before `initialize` as the protocol asks; `None` when the client left.
-fn wait_for_initialize(connection: &Connection) -> Option<(lsp_server::RequestId, InitializeParams)> {
+fn wait_for_initialize(
+    connection: &Connection,
+) -> Option<(lsp_server::RequestId, InitializeParams)> {
     while let Ok(message) = connection.receiver.recv() {
         match message {
             Message::Request(request) if request.method == req::Initialize::METHOD => {
@@ -166,11 +168,24 @@ fn on_notification(server: &mut Server, note: Notification) {
         }
         notif::DidChangeWorkspaceFolders::METHOD => {
             if let Some(p) = params::<lsp_types::DidChangeWorkspaceFoldersParams>(note) {
-                let removed: Vec<PathBuf> =
-                    p.event.removed.iter().filter_map(|f| f.uri.to_file_path().ok()).collect();
-                let mut roots: Vec<PathBuf> =
-                    server.roots().iter().filter(|r| !removed.contains(r)).cloned().collect();
-                roots.extend(p.event.added.iter().filter_map(|f| f.uri.to_file_path().ok()));
+                let removed: Vec<PathBuf> = p
+                    .event
+                    .removed
+                    .iter()
+                    .filter_map(|f| f.uri.to_file_path().ok())
+                    .collect();
+                let mut roots: Vec<PathBuf> = server
+                    .roots()
+                    .iter()
+                    .filter(|r| !removed.contains(r))
+                    .cloned()
+                    .collect();
+                roots.extend(
+                    p.event
+                        .added
+                        .iter()
+                        .filter_map(|f| f.uri.to_file_path().ok()),
+                );
                 server.set_roots(roots);
             }
         }
@@ -183,7 +198,10 @@ fn params<P: DeserializeOwned>(note: Notification) -> Option<P> {
     match serde_json::from_value(note.params) {
         Ok(p) => Some(p),
         Err(err) => {
-            eprintln!("zonelint lsp: ignored `{}` with invalid parameters: {err}", note.method);
+            eprintln!(
+                "zonelint lsp: ignored `{}` with invalid parameters: {err}",
+                note.method
+            );
             None
         }
     }

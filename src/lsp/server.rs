@@ -89,7 +89,9 @@ impl Server {
     }
 
     pub fn open(&mut self, uri: Url, version: i32, text: String) {
-        let Some(path) = uri_to_path(&uri) else { return };
+        let Some(path) = uri_to_path(&uri) else {
+            return;
+        };
         let text: Arc<str> = Arc::from(text);
         self.vfs.open.insert(path.clone(), text.clone());
         self.docs.insert(path, Document { version, text });

@@ -46,10 +46,7 @@ pub fn at(tree: &SyntaxFile, offset: usize) -> At<'_> {
     let mut items = Vec::new();
     let mut node = Node::Other;
     let mut level: Vec<&Item> = tree.items.iter().collect();
-    'descend: loop {
-        let Some(item) = level.into_iter().find(|i| i.span.contains(offset)) else {
-            break;
-        };
+    'descend: while let Some(item) = level.into_iter().find(|i| i.span.contains(offset)) {
         items.push(item);
         if item.keyword.span.contains(offset) {
             node = Node::Keyword(item);

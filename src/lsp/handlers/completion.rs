@@ -44,8 +44,14 @@ pub fn completion(server: &Server, params: CompletionParams) -> Result<Option<Co
             Some(Ty::Sl) => words(&["0", "1", "2", "3", "4"], CompletionItemKind::VALUE),
             _ => Vec::new(),
         },
-        Context::Str { keyword, attr: None } if keyword == vocab::SUPPRESS => rule_ids(server),
-        Context::Str { keyword, attr: Some(attr) } => match attr_ty(&keyword, &attr) {
+        Context::Str {
+            keyword,
+            attr: None,
+        } if keyword == vocab::SUPPRESS => rule_ids(server),
+        Context::Str {
+            keyword,
+            attr: Some(attr),
+        } => match attr_ty(&keyword, &attr) {
             Some(Ty::RequirementIds) => requirement_ids(server),
             _ => Vec::new(),
         },
@@ -73,14 +79,22 @@ fn entry_items(keyword: Option<&str>) -> Vec<CompletionItem> {
         return keyword_items(vocab::TOP_LEVEL);
     };
     if keyword == vocab::SUPPRESS {
-        return vec![attribute_item("reason", "Why the finding is acceptable.", &Ty::Str)];
+        return vec![attribute_item(
+            "reason",
+            "Why the finding is acceptable.",
+            &Ty::Str,
+        )];
     }
     let Some(kind) = ElementKind::from_keyword(keyword) else {
         return Vec::new(); // `custom`: any name
     };
     let spec = kind.spec();
     let mut items = keyword_items(spec.children);
-    items.extend(spec.attrs.iter().map(|a| attribute_item(a.name, a.doc, &a.ty)));
+    items.extend(
+        spec.attrs
+            .iter()
+            .map(|a| attribute_item(a.name, a.doc, &a.ty)),
+    );
     items
 }
 
@@ -115,7 +129,9 @@ fn type_items(server: &Server, keyword: &str) -> Vec<CompletionItem> {
             items.extend(element_items(server, &[ElementKind::Product]));
             items
         }
-        Some(ElementKind::Product) => words(vocab::COMPONENT_KINDS, CompletionItemKind::ENUM_MEMBER),
+        Some(ElementKind::Product) => {
+            words(vocab::COMPONENT_KINDS, CompletionItemKind::ENUM_MEMBER)
+        }
         Some(ElementKind::Flow) => element_items(server, &[ElementKind::Component]),
         _ => Vec::new(),
     }
@@ -128,7 +144,10 @@ fn value_items(server: &Server, ty: &Ty) -> Vec<CompletionItem> {
         Ty::Bool => words(&["true", "false"], enum_kind),
         Ty::Protocol | Ty::Service => words(vocab::PROTOCOLS, enum_kind),
         Ty::Port => words(&["any"], enum_kind),
-        Ty::Level => words(&["0", "1", "2", "3", "3.5", "4", "5"], CompletionItemKind::VALUE),
+        Ty::Level => words(
+            &["0", "1", "2", "3", "3.5", "4", "5"],
+            CompletionItemKind::VALUE,
+        ),
         Ty::Sl => words(&["0", "1", "2", "3", "4"], CompletionItemKind::VALUE),
         Ty::Direction => {
             let mut items = words(&["both"], enum_kind);
@@ -160,7 +179,11 @@ fn element_items(server: &Server, kinds: &[ElementKind]) -> Vec<CompletionItem> 
         .flat_map(|k| model.all(*k))
         .map(|id| {
             let e = model.element(*id);
-            let label = if id_count.get(e.id.as_str()) == Some(&1) { e.id.clone() } else { e.qid.clone() };
+            let label = if id_count.get(e.id.as_str()) == Some(&1) {
+                e.id.clone()
+            } else {
+                e.qid.clone()
+            };
             CompletionItem {
                 label,
                 kind: Some(match e.kind {
@@ -198,7 +221,13 @@ fn requirement_ids(server: &Server) -> Vec<CompletionItem> {
     for element in &report.model.elements {
         for attr in ["requirement", "provides"] {
             if let Some(value) = element.value(attr) {
-                ids.extend(value.as_list().iter().filter_map(Value::as_str).map(str::to_string));
+                ids.extend(
+                    value
+                        .as_list()
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string),
+                );
             }
         }
     }

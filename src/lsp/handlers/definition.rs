@@ -8,7 +8,10 @@ use crate::lsp::server::Server;
 use crate::lsp::syntax_at::{self, Node};
 use crate::syntax;
 
-pub fn definition(server: &Server, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+pub fn definition(
+    server: &Server,
+    params: GotoDefinitionParams,
+) -> Result<Option<GotoDefinitionResponse>> {
     let at = &params.text_document_position_params;
     let Some((file, offset)) = file_offset(server, at) else {
         return Ok(None);
@@ -24,11 +27,18 @@ pub fn definition(server: &Server, params: GotoDefinitionParams) -> Result<Optio
     let tree = syntax::parse(analysis.text(file));
     let found = syntax_at::at(&tree, offset);
     if let (Node::Title(title), Some("import")) = (&found.node, found.innermost_keyword()) {
-        let base = analysis.info(file).path.parent().map(|p| p.join(&title.value));
+        let base = analysis
+            .info(file)
+            .path
+            .parent()
+            .map(|p| p.join(&title.value));
         if let Some(target) = base.and_then(|p| std::fs::canonicalize(p).ok())
             && let Ok(uri) = Url::from_file_path(&target)
         {
-            return Ok(Some(GotoDefinitionResponse::Scalar(Location::new(uri, Range::default()))));
+            return Ok(Some(GotoDefinitionResponse::Scalar(Location::new(
+                uri,
+                Range::default(),
+            ))));
         }
     }
     Ok(None)

@@ -34,7 +34,10 @@ fn symbol(analysis: &Analysis, file: FileId, item: &Item) -> Option<DocumentSymb
         (Some(kind), Some(name)) => (name.text.clone(), symbol_kind(kind)),
         // Suppressions are worth seeing in an outline; imports and custom blocks are not.
         (None, _) if keyword == "suppress" => (
-            format!("suppress {}", item.title.as_ref().map_or("", |t| t.value.as_str())),
+            format!(
+                "suppress {}",
+                item.title.as_ref().map_or("", |t| t.value.as_str())
+            ),
             SymbolKind::KEY,
         ),
         _ => return None,

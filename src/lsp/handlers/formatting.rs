@@ -9,7 +9,10 @@ use crate::fmt::{FmtOptions, FormatError, format};
 use crate::lsp::line_index::LineIndex;
 use crate::lsp::server::Server;
 
-pub fn formatting(server: &Server, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+pub fn formatting(
+    server: &Server,
+    params: DocumentFormattingParams,
+) -> Result<Option<Vec<TextEdit>>> {
     let uri = &params.text_document.uri;
     let text: std::sync::Arc<str> = match server.document(uri) {
         Some(doc) => doc.text.clone(),

@@ -95,7 +95,11 @@ pub fn element_hover(server: &Server, id: ElemId) -> String {
     }
     let zone = model.zone_of(id);
     if let Some(zone) = zone {
-        let label = if element.kind == ElementKind::Zone { "Inside zone" } else { "Zone" };
+        let label = if element.kind == ElementKind::Zone {
+            "Inside zone"
+        } else {
+            "Zone"
+        };
         let _ = write!(out, "\n\n{label}: `{}`", model.element(zone).qid);
     }
 
@@ -113,7 +117,12 @@ pub fn element_hover(server: &Server, id: ElemId) -> String {
         rows.push(("SL-C".to_string(), sl));
     }
     if !rows.is_empty() {
-        let _ = write!(out, "\n\n| | {} |\n|---|{}", FR_NAMES.join(" | "), "---|".repeat(7));
+        let _ = write!(
+            out,
+            "\n\n| | {} |\n|---|{}",
+            FR_NAMES.join(" | "),
+            "---|".repeat(7)
+        );
         for (label, sl) in rows {
             let levels: Vec<String> = sl.0.iter().map(u8::to_string).collect();
             let _ = write!(out, "\n| {label} | {} |", levels.join(" | "));

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use lsp_types::{PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, WorkspaceEdit};
+use lsp_types::{
+    PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, WorkspaceEdit,
+};
 
 use super::{HandlerError, Result, file_offset};
 use crate::lsp::server::Server;
@@ -58,7 +60,10 @@ pub fn rename(server: &Server, params: RenameParams) -> Result<Option<WorkspaceE
     let element = model.element(element_id);
     let siblings = match element.parent {
         Some(parent) => model.children(parent).to_vec(),
-        None => model.ids().filter(|id| model.element(*id).parent.is_none()).collect(),
+        None => model
+            .ids()
+            .filter(|id| model.element(*id).parent.is_none())
+            .collect(),
     };
     if let Some(clash) = siblings
         .iter()
@@ -74,7 +79,10 @@ pub fn rename(server: &Server, params: RenameParams) -> Result<Option<WorkspaceE
         changes
             .entry(analysis.info(file).uri.clone())
             .or_default()
-            .push(TextEdit::new(analysis.range(file, span), new_name.to_string()));
+            .push(TextEdit::new(
+                analysis.range(file, span),
+                new_name.to_string(),
+            ));
     }
     Ok(Some(WorkspaceEdit::new(changes)))
 }

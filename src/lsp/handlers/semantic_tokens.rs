@@ -61,7 +61,11 @@ fn tokens(text: &str) -> Vec<Token> {
     let mut out: Vec<Token> = tree
         .comments
         .iter()
-        .map(|c| Token { span: c.span, kind: COMMENT, modifiers: 0 })
+        .map(|c| Token {
+            span: c.span,
+            kind: COMMENT,
+            modifiers: 0,
+        })
         .collect();
     for item in &tree.items {
         item_tokens(item, &mut out);
@@ -71,13 +75,21 @@ fn tokens(text: &str) -> Vec<Token> {
 }
 
 fn push(out: &mut Vec<Token>, span: Span, kind: u32) {
-    out.push(Token { span, kind, modifiers: 0 });
+    out.push(Token {
+        span,
+        kind,
+        modifiers: 0,
+    });
 }
 
 fn item_tokens(item: &Item, out: &mut Vec<Token>) {
     push(out, item.keyword.span, KEYWORD);
     if let Some(name) = &item.name {
-        out.push(Token { span: name.span, kind: VARIABLE, modifiers: DECLARATION });
+        out.push(Token {
+            span: name.span,
+            kind: VARIABLE,
+            modifiers: DECLARATION,
+        });
     }
     match &item.type_clause {
         Some(TypeClause::Type(path)) => push(out, path.span, TYPE),
@@ -142,7 +154,11 @@ fn value_tokens(value: &Value, ty: Option<&Ty>, out: &mut Vec<Token>) {
         }
         ValueKind::Service { protocol, .. } => {
             push(out, protocol.span, ENUM_MEMBER);
-            push(out, Span::new(protocol.span.end + 1, value.span.end), NUMBER);
+            push(
+                out,
+                Span::new(protocol.span.end + 1, value.span.end),
+                NUMBER,
+            );
         }
     }
 }
@@ -162,7 +178,11 @@ fn encode(text: &str, tokens: &[Token]) -> Vec<SemanticToken> {
                 let at = lines.position(text, start);
                 let length: usize = piece.chars().map(char::len_utf16).sum();
                 let delta_line = at.line - last_line;
-                let delta_start = if delta_line == 0 { at.character - last_start } else { at.character };
+                let delta_start = if delta_line == 0 {
+                    at.character - last_start
+                } else {
+                    at.character
+                };
                 data.push(SemanticToken {
                     delta_line,
                     delta_start,

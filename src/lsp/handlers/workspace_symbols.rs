@@ -22,7 +22,9 @@ pub fn workspace_symbols(
         .iter()
         .filter(|e| {
             e.qid.to_lowercase().contains(&query)
-                || e.title.as_ref().is_some_and(|t| t.to_lowercase().contains(&query))
+                || e.title
+                    .as_ref()
+                    .is_some_and(|t| t.to_lowercase().contains(&query))
         })
         .take(MAX_RESULTS)
         .map(|e| {
