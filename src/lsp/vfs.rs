@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::model::workspace::FileSystem;
+use crate::syntax::{self, SyntaxFile};
 
 /// Open documents by path, and a cache of disk contents so a rebuild after a keystroke does
 /// not read every file again. The cache is dropped for a file when the client reports it
@@ -15,6 +16,8 @@ use crate::model::workspace::FileSystem;
 pub struct Vfs {
     pub open: HashMap<PathBuf, Arc<str>>,
     disk: RefCell<HashMap<PathBuf, Arc<[u8]>>>,
+    /// The last tree parsed for each file, with the text it was parsed from.
+    trees: RefCell<HashMap<PathBuf, (Arc<str>, SyntaxFile)>>,
     /// Display name -> path, filled as the loader names files, to map diagnostics back.
     names: RefCell<HashMap<String, PathBuf>>,
     pub root: PathBuf,
@@ -74,6 +77,19 @@ impl FileSystem for Vfs {
                 }
             }
         }
+    }
+
+    fn parse(&self, path: &Path, text: &str) -> SyntaxFile {
+        if let Some((cached, tree)) = self.trees.borrow().get(path)
+            && **cached == *text
+        {
+            return tree.clone();
+        }
+        let tree = syntax::parse(text);
+        self.trees
+            .borrow_mut()
+            .insert(path.to_path_buf(), (Arc::from(text), tree.clone()));
+        tree
     }
 
     fn display_name(&self, path: &Path) -> String {
