@@ -13,4 +13,5 @@ pub mod fmt;
 pub mod lsp;
 pub mod model;
 pub mod output;
+pub mod policy;
 pub mod syntax;

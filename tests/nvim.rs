@@ -87,8 +87,13 @@ fn neovim_shows_diagnostics_hover_definition_and_formats() {
         .status()
         .is_ok_and(|s| s.success());
     if !available {
-        assert!(!required, "nvim is required (ZONELINT_REQUIRE_CLIENTS=1) but not installed");
-        eprintln!("skipped: nvim is not installed (Debian package `neovim`; see .ci/install-clients)");
+        assert!(
+            !required,
+            "nvim is required (ZONELINT_REQUIRE_CLIENTS=1) but not installed"
+        );
+        eprintln!(
+            "skipped: nvim is not installed (Debian package `neovim`; see .ci/install-clients)"
+        );
         return;
     }
 
@@ -131,7 +136,10 @@ fn neovim_shows_diagnostics_hover_definition_and_formats() {
     }
     let output = child.wait_with_output().unwrap();
     let text = std::fs::read_to_string(&out).unwrap_or_else(|e| {
-        panic!("no results from nvim ({e}); stderr: {}", String::from_utf8_lossy(&output.stderr))
+        panic!(
+            "no results from nvim ({e}); stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
     });
     let results: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(results["errors"], serde_json::json!([]), "{results:#}");

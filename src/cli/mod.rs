@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use commands::check::CheckArgs;
+pub use commands::explain::explain as explain_text;
 pub use commands::fmt::FmtArgs;
 
 /// How a run ended, mapped to the process exit code.
@@ -51,6 +52,10 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// Explain a rule or a requirement: what it checks, why, an example and the fix.
+    Explain(commands::explain::ExplainArgs),
+    /// List the loaded policies: id, requirement, severity, pack.
+    Policies(commands::policies::PoliciesArgs),
 }
 
 /// Parses the arguments and runs the command. Errors in the arguments exit with 2.
@@ -71,5 +76,7 @@ pub fn run() -> Outcome {
         Command::Check(args) => commands::check::run(&args),
         Command::Fmt(args) => commands::fmt::run(&args),
         Command::Lsp => commands::lsp::run(),
+        Command::Explain(args) => commands::explain::run(&args),
+        Command::Policies(args) => commands::policies::run(&args),
     }
 }

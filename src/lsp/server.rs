@@ -14,7 +14,9 @@ use super::to_proto;
 use super::vfs::Vfs;
 use crate::check;
 use crate::cli::discover::discover;
+use crate::model::Date;
 use crate::model::workspace::Limits;
+use crate::policy::{self, PolicySet};
 
 pub struct Document {
     pub version: i32,
@@ -34,6 +36,8 @@ pub struct Server {
     pub docs: HashMap<PathBuf, Document>,
     pub vfs: Vfs,
     pub analysis: Analysis,
+    /// The built-in policy packs, loaded once.
+    policies: PolicySet,
     pub stale: bool,
     published: HashMap<Url, Vec<lsp_types::Diagnostic>>,
 }
@@ -41,8 +45,20 @@ pub struct Server {
 impl Server {
     pub fn new(send: Send, roots: Vec<PathBuf>) -> Server {
         let vfs = Vfs::default();
-        let empty = check::check(Path::new("/"), &[], &vfs, Limits::default());
+        let policies = match policy::load(policy::builtin_sources(None)) {
+            Ok(policies) => policies,
+            Err((_, errors)) => {
+                // The built-in packs are tested; should they fail, the model is still checked.
+                eprintln!(
+                    "zonelint lsp: {} problem(s) in the built-in policies",
+                    errors.len()
+                );
+                PolicySet::default()
+            }
+        };
+        let empty = check::check(Path::new("/"), &[], &vfs, &options(&policies));
         let mut server = Server {
+            policies,
             send,
             roots,
             discovered: Vec::new(),
@@ -153,7 +169,7 @@ impl Server {
             common_dir(&entries)
         });
         self.vfs.root = root.clone();
-        let report = check::check(&root, &entries, &self.vfs, Limits::default());
+        let report = check::check(&root, &entries, &self.vfs, &options(&self.policies));
         self.analysis = Analysis::new(report, &self.vfs);
         self.publish();
     }
@@ -188,6 +204,15 @@ impl Server {
         }
         current.retain(|_, d| !d.is_empty());
         self.published = current;
+    }
+}
+
+fn options(policies: &PolicySet) -> check::Options<'_> {
+    check::Options {
+        policies,
+        limits: Limits::default(),
+        today: Date::today(),
+        achieved_levels: true,
     }
 }
 

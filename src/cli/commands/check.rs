@@ -8,9 +8,11 @@ use clap::{Args, ValueEnum};
 use crate::check;
 use crate::cli::Outcome;
 use crate::cli::discover::discover;
-use crate::diagnostics::{RenderOptions, Severity};
+use crate::diagnostics::{RenderOptions, Severity, render_all};
+use crate::model::Date;
 use crate::model::workspace::{Disk, Limits};
 use crate::output::{self, Format};
+use crate::policy::{self, PolicySet};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -29,6 +31,11 @@ pub struct CheckArgs {
     /// When to colour human output. `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// A directory of custom `*.policy` files to load beside the built-in packs (repeatable).
+    /// A custom policy with the id of a built-in one replaces it.
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policy_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -76,12 +83,22 @@ pub fn run(args: &CheckArgs) -> Outcome {
         .and_then(std::fs::canonicalize)
         .unwrap_or_else(|_| discovered.root.clone());
     let disk = Disk { base };
-    let report = check::check(
-        &discovered.root,
-        &discovered.files,
-        &disk,
-        Limits::default(),
-    );
+    let policies = match load_policies(&args.policy_dirs, render_options(args.color)) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    let options = check::Options {
+        policies: &policies,
+        limits: Limits::default(),
+        today: Date::today(),
+        achieved_levels: true,
+    };
+    let reports = discovered
+        .workspaces
+        .iter()
+        .map(|(root, files)| check::check(root, files, &disk, &options))
+        .collect();
+    let report = check::merge(reports);
 
     let text = match args.format {
         Format::Human => output::human::write(&report, render_options(args.color)),
@@ -99,16 +116,43 @@ pub fn run(args: &CheckArgs) -> Outcome {
     outcome(&report, args.fail_on)
 }
 
+/// The built-in packs plus the given directories. A policy that does not load stops the run
+/// (exit 2): checking with a broken policy would silently skip what it checks.
+pub fn load_policies(dirs: &[PathBuf], render: RenderOptions) -> Result<PolicySet, Outcome> {
+    let mut sources = policy::builtin_sources(None);
+    for dir in dirs {
+        match policy::directory_sources(dir) {
+            Ok(mut more) => sources.append(&mut more),
+            Err(e) => {
+                eprintln!("error: cannot read policies from `{}`: {e}", dir.display());
+                return Err(Outcome::Failure);
+            }
+        }
+    }
+    policy::load(sources).map_err(|(sources, errors)| {
+        eprint!("{}", render_all(&errors, &sources, render));
+        eprintln!(
+            "error: {} problem(s) in the policies; nothing was checked",
+            errors.len()
+        );
+        Outcome::Failure
+    })
+}
+
 fn outcome(report: &check::Report, fail_on: FailOn) -> Outcome {
     let threshold = fail_on.threshold();
-    if report.diagnostics.iter().any(|d| d.severity >= threshold) {
+    if report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= threshold && check::is_open(d))
+    {
         Outcome::Findings
     } else {
         Outcome::Clean
     }
 }
 
-fn render_options(color: Color) -> RenderOptions {
+pub fn render_options(color: Color) -> RenderOptions {
     let colored = match color {
         Color::Always => true,
         Color::Never => false,
