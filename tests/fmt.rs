@@ -120,7 +120,10 @@ fn formatting_is_idempotent_and_keeps_comments_and_meaning() {
     let mut formatted = HashMap::new();
     let mut checked = 0;
     for path in &files {
-        let text = std::fs::read_to_string(path).expect("model files are UTF-8");
+        // Fixtures of invalid UTF-8 are not text; `zonelint fmt` reports and skips them.
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
         match format(&text, &FmtOptions::default()) {
             Ok(once) => {
                 let twice = format(&once, &FmtOptions::default()).expect("formatted text formats");
