@@ -262,7 +262,7 @@ fn diagnostics_for_every_file_and_cleared_when_fixed() {
         ("broken.iacs", broken),
     ]);
     // Nothing is open: the workspace is checked from disk, every file reported.
-    let diagnostics = client.diagnostics_until("broken.iacs", |d| has_errors(d));
+    let diagnostics = client.diagnostics_until("broken.iacs", has_errors);
     assert_eq!(codes(&diagnostics), ["unknown-attribute"]);
     let diagnostics = model_errors(&diagnostics);
     let d = &diagnostics[0];
@@ -287,7 +287,7 @@ fn an_edit_in_one_file_reports_in_another() {
     client.open("zones.iacs", ZONES);
     let renamed = ZONES.replace("zone dmz {", "zone dmz2 {");
     client.change("zones.iacs", 2, &renamed);
-    let diagnostics = client.diagnostics_until("conduits.iacs", |d| has_errors(d));
+    let diagnostics = client.diagnostics_until("conduits.iacs", has_errors);
     assert_eq!(codes(&diagnostics), ["undefined-reference"]);
     assert!(model_errors(&diagnostics)[0].message.contains("`dmz`"));
 }
@@ -296,7 +296,7 @@ fn an_edit_in_one_file_reports_in_another() {
 fn secondary_labels_become_related_information() {
     let text = "zone a {}\nzone a {}\n";
     let mut client = Client::start(&[("dup.iacs", text)]);
-    let diagnostics = client.diagnostics_until("dup.iacs", |d| has_errors(d));
+    let diagnostics = client.diagnostics_until("dup.iacs", has_errors);
     assert_eq!(codes(&diagnostics), ["duplicate-id"]);
     let errors = model_errors(&diagnostics);
     let related = errors[0]
@@ -316,7 +316,7 @@ fn positions_count_utf16_units_past_non_ascii_text() {
     // `ü` is 2 bytes and 1 UTF-16 unit; the emoji 4 bytes and 2 units.
     let text = "zone Füllstation \"Füllen 🚰 und mehr\" { kind = control }\nconduit c { zones = [Füllstation, nirgendwo] }\n";
     let mut client = Client::start(&[("ü.iacs", text)]);
-    let diagnostics = client.diagnostics_until("ü.iacs", |d| has_errors(d));
+    let diagnostics = client.diagnostics_until("ü.iacs", has_errors);
     assert_eq!(codes(&diagnostics), ["undefined-reference"]);
     let diagnostics = model_errors(&diagnostics);
     // `nirgendwo` starts at character 34 of line 1 and is 9 units long.
@@ -327,7 +327,7 @@ fn positions_count_utf16_units_past_non_ascii_text() {
 
     let title = "zone a \"🚰🚰\" { kind = bogus }\n";
     client.open("t.iacs", title);
-    let diagnostics = model_errors(&client.diagnostics_until("t.iacs", |d| has_errors(d)));
+    let diagnostics = model_errors(&client.diagnostics_until("t.iacs", has_errors));
     // "zone a " (7) + quote (1) + two emoji (4) + quote (1) + " { kind = " (10) = 23.
     assert_eq!(
         diagnostics[0].range,
@@ -340,7 +340,7 @@ fn a_half_typed_file_still_gets_diagnostics_and_answers() {
     let mut client = Client::start(&[("zones.iacs", ZONES)]);
     let half = "zone new {\n  kind = \n  component x : \n";
     client.open("half.iacs", half);
-    let diagnostics = client.diagnostics_until("half.iacs", |d| has_errors(d));
+    let diagnostics = client.diagnostics_until("half.iacs", has_errors);
     assert!(
         codes(&diagnostics)
             .iter()
@@ -919,7 +919,7 @@ fn after_shutdown_requests_are_refused_and_exit_ends_the_server() {
 fn hostile_files_do_not_crash_the_server() {
     let deep = format!("zone a {{ x = {}{} }}", "[".repeat(500), "]".repeat(500));
     let mut client = Client::start(&[("deep.iacs", &deep), ("bytes.iacs", "zone \u{0} {")]);
-    let diagnostics = client.diagnostics_until("deep.iacs", |d| has_errors(d));
+    let diagnostics = client.diagnostics_until("deep.iacs", has_errors);
     assert!(codes(&diagnostics).contains(&"nesting-too-deep".to_string()));
     std::fs::write(client.path("bad.iacs"), [0xff, 0xfe, b'z']).unwrap();
     client.notify::<notif::DidChangeWatchedFiles>(DidChangeWatchedFilesParams {
@@ -928,6 +928,6 @@ fn hostile_files_do_not_crash_the_server() {
             FileChangeType::CREATED,
         )],
     });
-    let diagnostics = client.diagnostics_until("bad.iacs", |d| has_errors(d));
+    let diagnostics = client.diagnostics_until("bad.iacs", has_errors);
     assert_eq!(codes(&diagnostics), ["invalid-utf8"]);
 }
