@@ -15,6 +15,13 @@
 use super::Span;
 use super::ast::*;
 
+/// Stack that must remain before descending one more level; below it, the rest of the parse
+/// continues on a fresh heap-allocated stack of [`GROWN_STACK`] bytes. Nesting is capped at
+/// [`super::MAX_NESTING`] before this parser runs, so this only matters on threads with small
+/// stacks (and in debug builds, whose frames are large).
+const RED_ZONE: usize = 64 * 1024;
+const GROWN_STACK: usize = 1024 * 1024;
+
 /// Parses one chunk (`chunk = { SOI ~ item* ~ EOI }`); `base` is the chunk's offset in its file.
 pub(super) fn parse_chunk(source: &str, base: usize) -> Option<Vec<Item>> {
     let mut p = Parser {
@@ -194,7 +201,7 @@ impl Parser<'_> {
             }
         }
         // Each optional part is preceded by the implicit skip, which stays consumed even when
-        // the part is absent: pest's item span therefore runs to the last skip.
+        // the part is absent.
         self.skip();
         if self.peek() == Some(b':') {
             item.type_clause = Some(self.type_clause()?);
@@ -205,9 +212,24 @@ impl Parser<'_> {
         }
         self.skip();
         if self.peek() == Some(b'{') {
-            item.body = Some(self.block()?);
+            item.body = Some(stacker::maybe_grow(RED_ZONE, GROWN_STACK, || self.block())?);
         }
-        item.span = self.span(start, self.pos);
+        // Like the pest lowering: an item without a block ends where its last part ends, not
+        // after the whitespace and comments skipped looking for more.
+        let end = match &item.body {
+            Some(body) => body.span.end,
+            None => [
+                Some(item.keyword.span.end),
+                item.name.as_ref().map(|n| n.span.end),
+                item.type_clause.as_ref().map(|t| t.span().end),
+                item.title.as_ref().map(|t| t.span.end),
+            ]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(item.keyword.span.end),
+        };
+        item.span = Span::new(self.base + start, end);
         Some(item)
     }
 
@@ -277,8 +299,8 @@ impl Parser<'_> {
     fn value(&mut self) -> Option<Value> {
         let start = self.pos;
         let kind = match self.peek()? {
-            b'[' => self.list()?,
-            b'{' => self.map()?,
+            b'[' => stacker::maybe_grow(RED_ZONE, GROWN_STACK, || self.list())?,
+            b'{' => stacker::maybe_grow(RED_ZONE, GROWN_STACK, || self.map())?,
             b'0'..=b'9' => match self.date() {
                 Some(date) => date,
                 None => self.number()?,

@@ -24,6 +24,10 @@ pub fn parse_reference(text: &str) -> SyntaxFile {
     parse_chunks(text, false)
 }
 
+/// Stack pest needs for a chunk nested [`super::MAX_NESTING`] deep, with room to spare.
+const PEST_RED_ZONE: usize = 1024 * 1024;
+const PEST_STACK: usize = 8 * 1024 * 1024;
+
 fn parse_chunks(text: &str, fast_path: bool) -> SyntaxFile {
     let scan = scan(text);
     let mut file = SyntaxFile {
@@ -41,7 +45,12 @@ fn parse_chunks(text: &str, fast_path: bool) -> SyntaxFile {
             file.items.extend(items);
             continue;
         }
-        match ModelParser::parse(Rule::chunk, source) {
+        // pest recurses once per rule, several rules per nesting level: on a small stack (a
+        // worker thread, a debug build) it gets a fresh one rather than stopping early.
+        let parsed = stacker::maybe_grow(PEST_RED_ZONE, PEST_STACK, || {
+            ModelParser::parse(Rule::chunk, source)
+        });
+        match parsed {
             Ok(mut pairs) => {
                 let chunk = pairs.next().expect("the chunk rule always yields one pair");
                 let lower = Lower { base: span.start };
