@@ -55,6 +55,7 @@ impl Fixture {
             policies,
             limits: Limits::default(),
             today: TODAY,
+            achieved_levels: true,
         };
         check::check(self.fs.root(), &self.entries, &self.fs, &options)
     }
