@@ -34,7 +34,7 @@ pub(super) fn print(
         .find('\n')
         .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r');
     if crlf {
-        out = out.replace('\n', "\r\n");
+        out = line_ends_outside_strings(&out, "\n", "\r\n");
     }
     if text.starts_with('\u{FEFF}') {
         out.insert(0, '\u{FEFF}');
@@ -96,8 +96,9 @@ impl Printer<'_> {
     }
 
     /// Source text as written, with CRLF line ends made LF (they are restored at the end).
+    /// Line ends inside string literals are part of the value and stay as written.
     fn raw(&self, span: Span) -> String {
-        self.text[span.start..span.end].replace("\r\n", "\n")
+        line_ends_outside_strings(&self.text[span.start..span.end], "\r\n", "\n")
     }
 
     fn comment_text(&self, index: usize) -> &str {
@@ -476,4 +477,42 @@ fn alignment(lines: &[Line]) -> Vec<usize> {
         i = j.max(i + 1);
     }
     widths
+}
+
+/// Replaces `from` by `to` everywhere except inside string literals, which keep their line
+/// ends byte for byte (a CRLF inside a multi-line string is part of its value). Comments are
+/// skipped over, so a quote in a comment opens no string.
+fn line_ends_outside_strings(text: &str, from: &str, to: &str) -> String {
+    // Byte-wise: `from` and the delimiters are ASCII, so no match starts inside a character.
+    let bytes = text.as_bytes();
+    let from = from.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                // To the closing quote, past escapes; an unclosed string runs to the end.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' && !bytes[i..].starts_with(from) {
+                    i += 1;
+                }
+            }
+            _ if bytes[i..].starts_with(from) => {
+                out.push_str(&text[copied..i]);
+                out.push_str(to);
+                i += from.len();
+                copied = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
