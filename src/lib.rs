@@ -7,6 +7,8 @@
 
 pub mod check;
 pub mod cli;
+pub mod compliance;
+pub mod config;
 pub mod diagnostics;
 pub mod model;
 pub mod output;

@@ -1,5 +1,7 @@
 //! The check pipeline: load the workspace, build the model, and collect what is wrong.
 
+pub mod baseline;
+
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, RuleDoc, Severity};
@@ -21,6 +23,13 @@ impl Report {
             .filter(|d| d.severity == severity)
             .count()
     }
+    /// Like [`Report::count`], for open diagnostics only (see [`Diagnostic::is_open`]).
+    pub fn count_open(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity && d.is_open())
+            .count()
+    }
 }
 
 /// Checks the model made of `entries` and everything they import.
@@ -30,7 +39,11 @@ pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, limits: Limi
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(model_errors);
     sort(&mut diagnostics, &model);
-    Report { model, diagnostics, rules: Vec::new() }
+    Report {
+        model,
+        diagnostics,
+        rules: Vec::new(),
+    }
 }
 
 /// Orders diagnostics by file name, then position, so output is stable across runs.

@@ -1,14 +1,17 @@
 //! The command line: argument parsing and the subcommands. With the language server, the only
 //! code that touches the file system and the terminal.
 
+mod atomic;
 mod commands;
 mod discover;
+mod load;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 pub use commands::check::CheckArgs;
+pub use commands::init::InitArgs;
 
 /// How a run ended, mapped to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +49,8 @@ pub struct Cli {
 pub enum Command {
     /// Check models and report what is wrong (the default workflow in CI and pre-commit).
     Check(CheckArgs),
+    /// Write a commented zonelint.toml and a starter model into a directory.
+    Init(InitArgs),
 }
 
 /// Parses the arguments and runs the command. Errors in the arguments exit with 2.
@@ -64,5 +69,6 @@ pub fn run() -> Outcome {
     };
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
+        Command::Init(args) => commands::init::run(&args),
     }
 }
