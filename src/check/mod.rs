@@ -1,6 +1,7 @@
 //! The check pipeline: load the workspace, build the model, and collect what is wrong.
 
 pub mod baseline;
+pub mod diff;
 
 use std::path::{Path, PathBuf};
 

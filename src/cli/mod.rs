@@ -11,7 +11,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use commands::check::CheckArgs;
+pub use commands::diff::DiffArgs;
+pub use commands::export::ExportArgs;
+pub use commands::graph::GraphArgs;
 pub use commands::init::InitArgs;
+pub use commands::report::ReportArgs;
 
 /// How a run ended, mapped to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +55,14 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a commented zonelint.toml and a starter model into a directory.
     Init(InitArgs),
+    /// Draw the zones and conduits as a Graphviz or Mermaid diagram.
+    Graph(GraphArgs),
+    /// Write the compliance matrix (SL-T, weakest SL-C, SL-A per FR) as Markdown or HTML.
+    Report(ReportArgs),
+    /// Write the resolved model as JSON.
+    Export(ExportArgs),
+    /// Show what changed between two versions of a model.
+    Diff(DiffArgs),
 }
 
 /// Parses the arguments and runs the command. Errors in the arguments exit with 2.
@@ -70,5 +82,9 @@ pub fn run() -> Outcome {
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Init(args) => commands::init::run(&args),
+        Command::Graph(args) => commands::graph::run(&args),
+        Command::Report(args) => commands::report::run(&args),
+        Command::Export(args) => commands::export::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
     }
 }

@@ -3,10 +3,14 @@
 //! Every format is a pure function from a [`Report`] and a [`Context`] to a string; the CLI
 //! decides where it goes (stdout, or a file written atomically).
 
+pub mod diff;
+pub mod export;
 pub mod github;
+pub mod graph;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod report;
 pub mod sarif;
 pub mod short;
 
