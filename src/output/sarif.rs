@@ -53,15 +53,15 @@ pub fn write(report: &Report, context: &Context) -> String {
             serde_json::to_value(baseline).expect("plain data"),
         );
     }
-    let run = Run::builder()
+    let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
         .column_kind(json!("unicodeCodePoints"))
-        .properties(PropertyBag {
-            additional_properties: run_properties,
-            ..PropertyBag::default()
-        })
         .build();
+    run.properties = (!run_properties.is_empty()).then(|| PropertyBag {
+        additional_properties: run_properties,
+        ..PropertyBag::default()
+    });
     let log = Sarif::builder()
         .schema(SCHEMA_URL)
         .version(json!("2.1.0"))
