@@ -39,7 +39,7 @@ pub fn load_config(explicit: Option<&Path>, start: &Path) -> Result<Config, Outc
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut sources = SourceMap::default();
-    let file = sources.add(display(&path), text);
+    let file = sources.add(display(&canonical), text);
     match config::parse(&sources, file, &dir) {
         Ok(mut config) => {
             config.path = Some(canonical);
@@ -142,8 +142,15 @@ pub fn describe_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
+/// A path as the user reads it: relative to the current directory where it lies below it.
 fn display(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    let shown = cwd
+        .as_ref()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
+    shown.to_string_lossy().replace('\\', "/")
 }
 
 /// Diagnostics about the run itself go to stderr, plain unless it is a terminal.

@@ -108,3 +108,85 @@ impl Config {
         RuleFilter::new(&self.rules)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::diagnostics::SourceMap;
+
+    fn parse_text(text: &str) -> Result<Config, Vec<crate::diagnostics::Diagnostic>> {
+        let mut sources = SourceMap::default();
+        let file = sources.add("zonelint.toml", text);
+        parse(&sources, file, Path::new("/project"))
+    }
+
+    #[test]
+    fn every_key_is_read_and_paths_resolve_against_the_file() {
+        let config = parse_text(
+            r#"
+packs = ["iec62443-3-3", "defense-in-depth"]
+policy_dirs = ["policies"]
+fail_on = "error"
+evidence_severity = "info"
+exclude = ["vendor/**"]
+baseline = "zonelint-baseline.json"
+[rules]
+select = ["dd-", "SR 5"]
+ignore = ["dd-purdue-step"]
+[rules.severity]
+"dd-untrusted-path" = "warning"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.fail_on, Some(Severity::Error));
+        assert_eq!(
+            config.policy,
+            PolicySettings {
+                packs: Some(vec!["iec62443-3-3".into(), "defense-in-depth".into()]),
+                policy_dirs: vec![Path::new("/project/policies").to_path_buf()],
+                evidence_severity: Some(Severity::Info),
+            }
+        );
+        assert_eq!(
+            config.baseline.as_deref(),
+            Some(Path::new("/project/zonelint-baseline.json"))
+        );
+        assert!(
+            config
+                .exclude
+                .is_excluded(Path::new("/project/vendor/a/b.iacs"))
+        );
+        assert!(
+            !config
+                .exclude
+                .is_excluded(Path::new("/project/plant/b.iacs"))
+        );
+        assert_eq!(config.rules.select.len(), 2);
+        assert_eq!(config.rules.severity[0].1, Severity::Warning);
+    }
+
+    #[test]
+    fn command_line_overrides_the_file() {
+        let mut config = parse_text("fail_on = \"error\"\n[rules]\nselect = [\"dd-\"]\n").unwrap();
+        config.override_with(Overrides {
+            select: Some(Selector::parse_list("SR 5")),
+            fail_on: Some(Severity::Info),
+            ..Overrides::default()
+        });
+        assert_eq!(config.fail_on, Some(Severity::Info));
+        assert_eq!(config.rules.select[0].text, "SR 5");
+        let mut kept = parse_text("fail_on = \"error\"\n").unwrap();
+        kept.override_with(Overrides::default());
+        assert_eq!(kept.fail_on, Some(Severity::Error));
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_known_key_of_that_table() {
+        let errors = parse_text("[rules]\nignroe = []\n").unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `ignroe`");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `ignore`?"));
+        assert_eq!(errors[0].primary.span.start, 8);
+    }
+}

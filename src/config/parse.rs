@@ -84,6 +84,7 @@ pub fn parse(sources: &SourceMap, file: FileId, dir: &Path) -> Result<Config, Ve
         .and_then(|b| check.non_empty(&b, "a file path").map(|b| dir.join(b)));
 
     if !errors.is_empty() {
+        errors.sort_by_key(|d| d.primary.span.start);
         return Err(errors);
     }
     Ok(Config {
