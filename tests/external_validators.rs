@@ -45,8 +45,14 @@ fn sarif_json_and_export_pass_check_jsonschema() {
         std::fs::write(&path, text).unwrap();
         path
     };
-    let findings_sarif = write("findings.sarif", output::write(Format::Sarif, &report, &context));
-    let findings_json = write("findings.json", output::write(Format::Json, &report, &context));
+    let findings_sarif = write(
+        "findings.sarif",
+        output::write(Format::Sarif, &report, &context),
+    );
+    let findings_json = write(
+        "findings.json",
+        output::write(Format::Json, &report, &context),
+    );
     let errors_sarif = dir.path().join("errors.sarif");
     let run = zonelint(
         &["check", ".", "--format", "short", "--output"],
@@ -54,7 +60,12 @@ fn sarif_json_and_export_pass_check_jsonschema() {
     );
     assert_eq!(run.status.code(), Some(2), "--output needs a value");
     let run = zonelint(
-        &["check", ".", "--output", &format!("sarif={}", errors_sarif.display())],
+        &[
+            "check",
+            ".",
+            "--output",
+            &format!("sarif={}", errors_sarif.display()),
+        ],
         &fixture("outputs/broken"),
     );
     assert_eq!(run.status.code(), Some(1));
@@ -65,7 +76,10 @@ fn sarif_json_and_export_pass_check_jsonschema() {
         let (ok, text) = validate(&sarif_schema, document);
         assert!(ok, "{}: {text}", document.display());
     }
-    let (ok, text) = validate(&schema("docs/schemas/zonelint-output.schema.json"), &findings_json);
+    let (ok, text) = validate(
+        &schema("docs/schemas/zonelint-output.schema.json"),
+        &findings_json,
+    );
     assert!(ok, "{text}");
     let (ok, text) = validate(&schema("docs/schemas/zonelint-export.schema.json"), &export);
     assert!(ok, "{text}");
@@ -79,5 +93,8 @@ fn sarif_json_and_export_pass_check_jsonschema() {
         .remove("message");
     let broken_path = write("broken.sarif", broken.to_string());
     let (ok, text) = validate(&sarif_schema, &broken_path);
-    assert!(!ok && text.contains("'message' is a required property"), "{text}");
+    assert!(
+        !ok && text.contains("'message' is a required property"),
+        "{text}"
+    );
 }

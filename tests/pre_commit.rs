@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 use common::client_available;
 
 fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git")
+    Command::new("git")
         .args(args)
         .current_dir(dir)
         .env("GIT_AUTHOR_NAME", "zonelint tests")
@@ -26,8 +26,7 @@ fn git(dir: &Path, args: &[&str]) -> Output {
         .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
         .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
         .output()
-        .expect("git runs");
-    out
+        .expect("git runs")
 }
 
 fn ok(out: Output) -> String {
@@ -46,7 +45,13 @@ fn snapshot_of_this_repository(work: &Path) -> (PathBuf, String) {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let listed = ok(git(
         manifest,
-        &["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        &[
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ],
     ));
     let repo = work.join("zonelint-src");
     if repo.exists() {
@@ -64,7 +69,10 @@ fn snapshot_of_this_repository(work: &Path) -> (PathBuf, String) {
     }
     ok(git(&repo, &["init", "-q", "-b", "main"]));
     ok(git(&repo, &["add", "-A"]));
-    ok(git(&repo, &["commit", "-q", "-m", "snapshot for the pre-commit test"]));
+    ok(git(
+        &repo,
+        &["commit", "-q", "-m", "snapshot for the pre-commit test"],
+    ));
     let rev = ok(git(&repo, &["rev-parse", "HEAD"])).trim().to_string();
     (repo, rev)
 }
@@ -113,13 +121,19 @@ fn the_zonelint_hook_refuses_a_broken_model_and_accepts_a_fixed_one() {
 
     let commit = |message: &str| {
         let mut command = Command::new("git");
-        command.args(["commit", "-q", "-m", message]).current_dir(dir);
+        command
+            .args(["commit", "-q", "-m", message])
+            .current_dir(dir);
         pre_commit_env(&mut command, &work);
         command.output().unwrap()
     };
 
     // A model with an error: the hook fails and the commit is not made.
-    std::fs::write(dir.join("plant.iacs"), "zone cell { kind = contrl  sl_target = 2 }\n").unwrap();
+    std::fs::write(
+        dir.join("plant.iacs"),
+        "zone cell { kind = contrl  sl_target = 2 }\n",
+    )
+    .unwrap();
     ok(git(dir, &["add", "-A"]));
     let refused = commit("add a broken model");
     let output = format!(
@@ -127,14 +141,24 @@ fn the_zonelint_hook_refuses_a_broken_model_and_accepts_a_fixed_one() {
         String::from_utf8_lossy(&refused.stdout),
         String::from_utf8_lossy(&refused.stderr)
     );
-    assert!(!refused.status.success(), "the commit went through: {output}");
+    assert!(
+        !refused.status.success(),
+        "the commit went through: {output}"
+    );
     assert!(output.contains("zonelint check"), "{output}");
     assert!(output.contains("Failed"), "{output}");
     assert!(output.contains("did you mean `control`?"), "{output}");
-    assert!(!git(dir, &["rev-parse", "HEAD"]).status.success(), "no commit exists yet");
+    assert!(
+        !git(dir, &["rev-parse", "HEAD"]).status.success(),
+        "no commit exists yet"
+    );
 
     // Fixed: the hook passes and the commit is made.
-    std::fs::write(dir.join("plant.iacs"), "zone cell { kind = control  sl_target = 2 }\n").unwrap();
+    std::fs::write(
+        dir.join("plant.iacs"),
+        "zone cell { kind = control  sl_target = 2 }\n",
+    )
+    .unwrap();
     ok(git(dir, &["add", "-A"]));
     let accepted = commit("add the model");
     let output = format!(
