@@ -12,4 +12,5 @@ pub mod config;
 pub mod diagnostics;
 pub mod model;
 pub mod output;
+pub mod policy;
 pub mod syntax;

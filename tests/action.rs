@@ -79,7 +79,7 @@ fn the_check_step_writes_sarif_and_reports_the_exit_code() {
 
     std::fs::write(
         workspace.path().join("models/m.iacs"),
-        "zone a { kind = control }\n",
+        zonelint::config::starter::STARTER_MODEL,
     )
     .unwrap();
     let (outputs, ok) = run_check(&script, workspace.path(), runner_temp.path(), "models");

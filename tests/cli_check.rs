@@ -17,7 +17,8 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-const CLEAN: &str = "zone a { kind = control  sl_target = 2 }\n";
+/// The model `zonelint init` writes, which passes every built-in policy.
+const CLEAN: &str = zonelint::config::starter::STARTER_MODEL;
 const BROKEN: &str = "zone a { kind = contrl }\n";
 
 #[test]
@@ -79,7 +80,7 @@ fn output_files_are_written_whole_beside_stdout() {
         dir.path(),
     );
     assert_eq!(run.status.code(), Some(1));
-    assert!(stdout(&run).starts_with("models/m.iacs:1:17: error[invalid-value]"));
+    assert!(stdout(&run).contains("models/m.iacs:1:17: error[invalid-value]"));
     let sarif: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("reports/results.sarif")).unwrap(),
     )
@@ -298,4 +299,66 @@ fn unreadable_baselines_stop_the_run() {
     let wrong = zonelint(&["check", "--baseline", "bad.json"], dir.path());
     assert_eq!(wrong.status.code(), Some(2));
     assert!(stderr(&wrong).contains("version 9 is not supported"));
+}
+
+#[test]
+fn baselined_findings_stay_hidden_when_the_file_moves() {
+    // The starter model without its boundaries: the 3-2 documentation policy reports both zones.
+    let findings = CLEAN
+        .replace("  boundary          = \"VLAN 20 behind fw1\"\n", "")
+        .replace("  boundary          = \"VLAN 10 behind fw1\"\n", "");
+    let dir = project(&[("plant/model.iacs", &findings)]);
+    let before = zonelint(&["check", "--format", "short"], dir.path());
+    assert_eq!(before.status.code(), Some(1), "{}", stdout(&before));
+    let open = stdout(&before).lines().count();
+    assert!(open >= 2, "{}", stdout(&before));
+
+    let write = zonelint(&["check", "--write-baseline", "baseline.json"], dir.path());
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    assert!(stderr(&write).contains(&format!("wrote {open} findings")));
+
+    // Move and reformat the file: findings keep their fingerprints.
+    std::fs::create_dir_all(dir.path().join("site/north")).unwrap();
+    std::fs::write(
+        dir.path().join("site/north/renamed.iacs"),
+        format!("// moved\n\n{}", findings.replace("  ", "    ")),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(dir.path().join("plant")).unwrap();
+    let after = zonelint(&["check", "--baseline", "baseline.json"], dir.path());
+    assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
+    assert!(
+        stdout(&after).contains(&format!("baseline: {open} known findings hidden")),
+        "{}",
+        stdout(&after)
+    );
+    assert!(!stdout(&after).contains("no longer match"));
+
+    // A finding on a new element is not hidden. (One on a baselined element and rule is:
+    // fingerprints are rule and element, so a changed message on the same element stays known.)
+    std::fs::write(
+        dir.path().join("site/north/lab.iacs"),
+        "zone lab \"Test lab\" { kind = control  level = 1  sl_target = 1 }\n",
+    )
+    .unwrap();
+    let new = zonelint(
+        &["check", "--baseline", "baseline.json", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(new.status.code(), Some(1), "{}", stdout(&new));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&new)).unwrap();
+    let elements: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["state"] == "open")
+        .filter_map(|d| d["element"].as_str())
+        .collect();
+    assert!(
+        elements.iter().all(|e| *e == "lab"),
+        "only the new zone's findings: {elements:?}"
+    );
+    assert!(!elements.is_empty());
+    assert_eq!(doc["baseline"]["hidden"].as_u64().unwrap() as usize, open);
+    assert!(doc["baseline"]["stale"].as_array().unwrap().is_empty());
 }

@@ -41,7 +41,7 @@ fn report_html() {
 #[test]
 fn zones_turn_red_below_target_or_with_an_open_error() {
     let mut report = check_dir(&fixture("outputs/plant"));
-    let mut compliance = compliance::compute(&report.model);
+    let mut compliance = compliance::from_model(&report.model);
     // SL-A known for the DMZ: below SL-T in RDF.
     let dmz = compliance
         .zones

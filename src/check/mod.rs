@@ -1,13 +1,20 @@
-//! The check pipeline: load the workspace, build the model, and collect what is wrong.
+//! The check pipeline: load the workspace, build the model, run the policies, then apply the
+//! compensations and suppressions written in the model.
 
+pub mod achieved;
 pub mod baseline;
 pub mod diff;
+mod findings;
+pub mod risk;
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, RuleDoc, Severity};
+pub use findings::{ENGINE_RULES, POLICY_BUDGET};
+
+use crate::diagnostics::{Diagnostic, Label, RuleDoc, Severity};
 use crate::model::workspace::{self, FileSystem, Limits};
-use crate::model::{self, Model};
+use crate::model::{self, Date, Model};
+use crate::policy::PolicySet;
 
 /// The outcome of one check.
 pub struct Report {
@@ -15,42 +22,202 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Every rule that ran (for SARIF's rule table and reports).
     pub rules: Vec<RuleDoc>,
+    /// SL-T, weakest SL-C and SL-A of every zone and conduit with a target, and the status of
+    /// each requirement behind them.
+    pub achieved: Vec<achieved::Achieved>,
 }
 
 impl Report {
+    /// Diagnostics of this severity that count: open findings and model errors.
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
-            .filter(|d| d.severity == severity)
+            .filter(|d| d.severity == severity && is_open(d))
             .count()
     }
-    /// Like [`Report::count`], for open diagnostics only (see [`Diagnostic::is_open`]).
-    pub fn count_open(&self, severity: Severity) -> usize {
+    /// Findings silenced by a `suppress`.
+    pub fn suppressed(&self) -> usize {
         self.diagnostics
             .iter()
-            .filter(|d| d.severity == severity && d.is_open())
+            .filter(|d| !is_open(d) && !is_compensated(d))
+            .count()
+    }
+    pub fn compensated(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| is_compensated(d))
             .count()
     }
 }
 
+/// Open: neither suppressed nor compensated (model errors are always open).
+pub fn is_open(d: &Diagnostic) -> bool {
+    d.finding
+        .as_ref()
+        .is_none_or(|f| f.state == crate::diagnostics::FindingState::Open)
+}
+
+pub fn is_compensated(d: &Diagnostic) -> bool {
+    d.finding.as_ref().is_some_and(|f| {
+        matches!(
+            f.state,
+            crate::diagnostics::FindingState::Compensated { .. }
+        )
+    })
+}
+
+/// What to run a check with.
+pub struct Options<'a> {
+    pub policies: &'a PolicySet,
+    pub limits: Limits,
+    /// The date compensations expire against (today, except in tests).
+    pub today: Date,
+    /// Compute SL-A and report zones and conduits below target. Off when only some policies
+    /// run (the rule harness), since SL-A is only meaningful over the whole pack.
+    pub achieved_levels: bool,
+}
+
 /// Checks the model made of `entries` and everything they import.
-pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, limits: Limits) -> Report {
-    let loaded = workspace::load(root, entries, fs, limits);
+pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, options: &Options) -> Report {
+    let loaded = workspace::load(root, entries, fs, options.limits);
     let (model, model_errors) = model::build(loaded.sources, &loaded.files);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(model_errors);
+    check_model(model, diagnostics, options)
+}
+
+/// Runs the policies over a built model. Policies run even when the model has errors: the
+/// parts that resolved are still worth checking, and an editor wants both at once.
+pub fn check_model(
+    mut model: Model,
+    mut diagnostics: Vec<Diagnostic>,
+    options: &Options,
+) -> Report {
+    let (mut findings, stopped, used) = findings::run(&model, options.policies, options.today);
+    risk::apply_compensations(&model, &mut findings, options.today, &used);
+    risk::apply_suppressions(&model, &mut findings);
+    let levels = if options.achieved_levels {
+        achieved::compute(
+            &model,
+            &options.policies.catalogues,
+            &findings,
+            options.today,
+        )
+    } else {
+        Vec::new()
+    };
+    findings.extend(achieved::below_target(
+        &model,
+        &options.policies.catalogues,
+        &levels,
+    ));
+    diagnostics.append(&mut findings);
+    for s in stopped {
+        let policy = options
+            .policies
+            .policy(&s.policy)
+            .expect("a stopped policy was loaded");
+        let file = options.policies.sources.get(policy.file);
+        let id = model.sources.add(file.name.clone(), file.text.clone());
+        diagnostics.push(
+            Diagnostic::error(
+                "policy-budget-exceeded",
+                format!(
+                    "policy `{}` was stopped after {POLICY_BUDGET} evaluation steps",
+                    s.policy
+                ),
+                Label::new(id, policy.span, "this policy"),
+            )
+            .with_help("narrow its loops with `where` before each inner `for`; see docs/limits.md"),
+        );
+    }
     sort(&mut diagnostics, &model);
+    let rules = rule_docs(options.policies);
     Report {
         model,
         diagnostics,
-        rules: Vec::new(),
+        rules,
+        achieved: levels,
     }
+}
+
+/// The documentation of every rule that can report: loaded policies and the engine's own.
+pub fn rule_docs(policies: &PolicySet) -> Vec<RuleDoc> {
+    let mut rules: Vec<RuleDoc> = policies
+        .policies
+        .iter()
+        .map(|p| crate::policy::docs::rule_doc(policies, p))
+        .collect();
+    rules.extend(
+        ENGINE_RULES
+            .iter()
+            .map(|(id, title, severity, doc)| RuleDoc {
+                id: (*id).to_string(),
+                title: (*title).to_string(),
+                doc: (*doc).to_string(),
+                requirement: None,
+                fr: None,
+                severity: *severity,
+                pack: "engine".into(),
+                tags: vec!["risk".into()],
+            }),
+    );
+    rules
 }
 
 /// Orders diagnostics by file name, then position, so output is stable across runs.
 pub fn sort(diagnostics: &mut [Diagnostic], model: &Model) {
     diagnostics.sort_by(|a, b| {
         let name = |d: &Diagnostic| model.sources.get(d.primary.file).name.clone();
-        (name(a), a.primary.span.start, &a.code).cmp(&(name(b), b.primary.span.start, &b.code))
+        (name(a), a.primary.span.start, &a.code, &a.message).cmp(&(
+            name(b),
+            b.primary.span.start,
+            &b.code,
+            &b.message,
+        ))
     });
+}
+
+/// Joins the reports of several workspaces (directories with their own `zonelint.toml`) into
+/// one for output: files are renumbered into one source map. The models stay separate, so the
+/// joined report carries no model elements and no achieved levels.
+pub fn merge(mut reports: Vec<Report>) -> Report {
+    if reports.len() == 1 {
+        return reports.pop().expect("one report");
+    }
+    let mut sources = crate::diagnostics::SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let mut rules: Vec<RuleDoc> = Vec::new();
+    for report in reports {
+        let offset = sources.len() as u32;
+        for (_, file) in report.model.sources.iter() {
+            sources.add(file.name.clone(), file.text.clone());
+        }
+        let shift = |id: crate::diagnostics::FileId| crate::diagnostics::FileId(id.0 + offset);
+        for mut d in report.diagnostics {
+            d.primary.file = shift(d.primary.file);
+            for label in &mut d.secondary {
+                label.file = shift(label.file);
+            }
+            if let Some(fix) = d.finding.as_mut().and_then(|f| f.fix.as_mut()) {
+                for edit in &mut fix.edits {
+                    edit.file = shift(edit.file);
+                }
+            }
+            diagnostics.push(d);
+        }
+        for rule in report.rules {
+            if !rules.iter().any(|r| r.id == rule.id) {
+                rules.push(rule);
+            }
+        }
+    }
+    let model = Model::with_sources(sources);
+    sort(&mut diagnostics, &model);
+    Report {
+        model,
+        diagnostics,
+        rules,
+        achieved: Vec::new(),
+    }
 }

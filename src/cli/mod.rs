@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 pub use commands::check::CheckArgs;
 pub use commands::diff::DiffArgs;
+pub use commands::explain::explain as explain_text;
 pub use commands::export::ExportArgs;
 pub use commands::graph::GraphArgs;
 pub use commands::init::InitArgs;
@@ -63,6 +64,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Show what changed between two versions of a model.
     Diff(DiffArgs),
+    /// Explain a rule or a requirement: what it checks, why, an example and the fix.
+    Explain(commands::explain::ExplainArgs),
+    /// List the loaded policies: id, requirement, severity, pack.
+    Policies(commands::policies::PoliciesArgs),
 }
 
 /// Parses the arguments and runs the command. Errors in the arguments exit with 2.
@@ -86,5 +91,7 @@ pub fn run() -> Outcome {
         Command::Report(args) => commands::report::run(&args),
         Command::Export(args) => commands::export::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Explain(args) => commands::explain::run(&args),
+        Command::Policies(args) => commands::policies::run(&args),
     }
 }

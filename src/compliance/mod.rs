@@ -1,13 +1,17 @@
 //! The compliance picture per zone and conduit: target, weakest capability and achieved level
 //! per foundational requirement, and the status of each selected requirement.
 //!
-//! [`compute`] fills what the model alone tells: SL-T and the weakest SL-C. The IEC 62443-3-3
-//! pack fills `sl_achieved` and `requirements` later (an integration point: until then they are
-//! `None` and empty, and the graph and report show "n/a").
+//! [`compute`] takes SL-T and the weakest SL-C from the model, and SL-A and the requirement
+//! statuses from the check's achieved-level computation ([`crate::check::achieved`]) where it
+//! has one (zones and conduits with an SL-T, when the IEC 62443-3-3 pack ran). Where it has
+//! none, `sl_achieved` is `None` and `requirements` empty, and the graph and report show "n/a".
 
 use serde::Serialize;
 
+use crate::check::Report;
+use crate::check::achieved::{self, Achieved};
 use crate::model::{ElemId, ElementKind, Model, SlVector};
+use crate::policy::Catalogues;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Compliance {
@@ -102,8 +106,68 @@ fn below(target: Option<SlVector>, achieved: Option<SlVector>) -> Option<bool> {
     Some((0..7).any(|fr| achieved.get(fr) < target.get(fr)))
 }
 
-/// What the model alone says about every zone and conduit, in source order.
-pub fn compute(model: &Model) -> Compliance {
+impl From<&achieved::Status> for Status {
+    fn from(status: &achieved::Status) -> Status {
+        match status {
+            achieved::Status::Met => Status::Met,
+            achieved::Status::NotMet { reason } => Status::NotMet {
+                reason: reason.clone(),
+            },
+            achieved::Status::Compensated { by } => Status::Compensated { by: by.clone() },
+            achieved::Status::EvidenceMissing => Status::EvidenceMissing,
+            achieved::Status::NotSelected => Status::NotSelected,
+        }
+    }
+}
+
+/// Every zone and conduit of the report's model, in source order. `catalogues` gives the
+/// requirement titles.
+pub fn compute(report: &Report, catalogues: Option<&Catalogues>) -> Compliance {
+    let mut compliance = from_model(&report.model);
+    for levels in &report.achieved {
+        fill(&mut compliance, levels, catalogues);
+    }
+    compliance
+}
+
+fn fill(compliance: &mut Compliance, levels: &Achieved, catalogues: Option<&Catalogues>) {
+    let title = |id: &str| {
+        catalogues
+            .and_then(|c| c.get(id))
+            .map_or_else(String::new, |r| r.title.clone())
+    };
+    if let Some(zone) = compliance
+        .zones
+        .iter_mut()
+        .find(|z| z.zone == levels.element)
+    {
+        zone.sl_achieved = Some(levels.achieved);
+        if levels.weakest_capability.is_some() {
+            zone.weakest_sl_c = levels.weakest_capability;
+        }
+        zone.requirements = levels
+            .requirements
+            .iter()
+            .map(|(id, status)| RequirementStatus {
+                id: id.clone(),
+                title: title(id),
+                status: status.into(),
+            })
+            .collect();
+    } else if let Some(conduit) = compliance
+        .conduits
+        .iter_mut()
+        .find(|c| c.conduit == levels.element)
+    {
+        conduit.sl_achieved = Some(levels.achieved);
+        if levels.weakest_capability.is_some() {
+            conduit.weakest_sl_c = levels.weakest_capability;
+        }
+    }
+}
+
+/// What the model alone says about every zone and conduit: SL-T and the weakest SL-C.
+pub fn from_model(model: &Model) -> Compliance {
     let zones = model
         .all(ElementKind::Zone)
         .iter()
@@ -184,7 +248,7 @@ mod tests {
                component c : host-device { }
              }",
         );
-        let c = compute(&m);
+        let c = from_model(&m);
         let zone = &c.zones[0];
         assert_eq!(zone.sl_target, Some(SlVector::uniform(3)));
         assert_eq!(zone.weakest_sl_c, Some(SlVector([2, 2, 3, 1, 2, 1, 2])));
@@ -195,7 +259,9 @@ mod tests {
 
     #[test]
     fn achieved_below_target_in_any_fr_counts() {
-        let mut zone = compute(&model("zone z { sl_target = 2 }")).zones.remove(0);
+        let mut zone = from_model(&model("zone z { sl_target = 2 }"))
+            .zones
+            .remove(0);
         zone.sl_achieved = Some(SlVector([2, 2, 2, 2, 1, 2, 2]));
         assert_eq!(zone.below_target(), Some(true));
         zone.sl_achieved = Some(SlVector::uniform(2));

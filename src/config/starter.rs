@@ -35,50 +35,57 @@ fail_on = "warning"
 # "dd-untrusted-path" = "error"
 "#;
 
-pub const STARTER_MODEL: &str = r#"// A starting point: one control zone behind a firewall from the operations zone.
+pub const STARTER_MODEL: &str = r#"// A starting point: a supervisory zone and a control zone joined by one conduit through a
+// firewall. It passes every built-in policy; edit it into your plant.
 // The language is described in docs/language.md of zonelint.
 
 organization plant_owner "Plant owner" {
-  roles = [asset-owner]
+  roles   = [asset-owner]
+  contact = "ot-security@example.com"
 }
 
 /// The system under consideration.
 system plant "Example plant" {
-  owner     = plant_owner
-  perimeter = "The plant's OT network, from the operations firewall inwards"
+  owner         = plant_owner
+  perimeter     = "The plant's OT network, from the supervisory firewall inwards"
+  access_points = [supervisory_to_control]
 }
 
-zone operations "Operations zone" {
-  kind      = operations
-  level     = 3
-  sl_target = 2
-  owner     = plant_owner
+zone supervisory "Supervisory zone" {
+  kind              = operations
+  level             = 2
+  sl_target         = 1
+  owner             = plant_owner
+  boundary          = "VLAN 20 behind fw1"
+  physical_boundary = "Control room rack R1"
 
   component scada1 : host-device "SCADA server" {
     functions     = [scada]
-    sl_capability = 2
+    sl_capability = 1
   }
 }
 
 zone control "Control zone" {
-  kind      = control
-  level     = 1
-  sl_target = 2
-  owner     = plant_owner
+  kind              = control
+  level             = 1
+  sl_target         = 1
+  owner             = plant_owner
+  boundary          = "VLAN 10 behind fw1"
+  physical_boundary = "Control cabinet C1"
 
   component fw1 : network-device "Boundary firewall" {
     functions     = [firewall]
-    sl_capability = 2
+    sl_capability = 1
   }
   component plc1 : embedded-device "Line PLC" {
     functions     = [controller]
-    sl_capability = 2
+    sl_capability = 1
   }
 }
 
-conduit operations_to_control "Operations to control" {
-  zones     = [operations, control]
-  sl_target = 2
+conduit supervisory_to_control "Supervisory to control" {
+  zones     = [supervisory, control]
+  sl_target = 1
   via       = fw1
   default   = deny
   flow polling : scada1 -> plc1 {
@@ -87,5 +94,13 @@ conduit operations_to_control "Operations to control" {
     auth       = certificate
     encryption = tls
   }
+}
+
+/// Records that no drawing can show: where the audit logs, integrity checks and backups are.
+evidence operations_records "Audit storage, integrity checks, backups and power" {
+  requirement = ["SR 2.9", "SR 3.3", "SR 7.3 RE 1", "SR 7.4", "SR 7.5"]
+  scope       = [supervisory, control]
+  location    = "https://wiki.example.com/ot/records"
+  date        = 2026-01-15
 }
 "#;

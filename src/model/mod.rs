@@ -5,7 +5,7 @@
 //! the workspace loader hands it parsed files, so the CLI and the language server (with unsaved
 //! buffers) build models the same way.
 
-mod graph;
+pub mod graph;
 mod lower;
 pub mod reqid;
 mod resolve;
@@ -125,6 +125,14 @@ pub struct Model {
 }
 
 impl Model {
+    /// A model with files but no elements: what a joined multi-workspace report carries.
+    pub fn with_sources(sources: SourceMap) -> Model {
+        Model {
+            sources,
+            ..Model::default()
+        }
+    }
+
     pub fn element(&self, id: ElemId) -> &Element {
         &self.elements[id.0 as usize]
     }

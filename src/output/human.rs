@@ -1,14 +1,33 @@
-//! `--format human`: miette's graphical reports and a summary line. Only open diagnostics are
-//! drawn; compensated and suppressed findings are counted in the summary.
+//! `--format human`: what a person reads in a terminal or a CI log.
+//!
+//! Errors and warnings are drawn in full by miette (snippets, labels, help). Information-level
+//! findings (missing evidence, compensated gaps) and achieved-level summaries are written as
+//! compact entries after them, so the findings that need action stay on the first screen.
 
 use super::Context;
-use crate::check::Report;
-use crate::diagnostics::{FindingState, Severity, render};
+use crate::check::achieved::BELOW_TARGET;
+use crate::check::{Report, is_compensated, is_open};
+use crate::diagnostics::{Diagnostic, Severity, render};
 
 pub fn write(report: &Report, context: &Context) -> String {
     let mut out = String::new();
-    for diagnostic in report.diagnostics.iter().filter(|d| d.is_open()) {
+    // Suppressed findings are left out of the terminal log; they stay in JSON and SARIF.
+    let shown: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| is_open(d) || is_compensated(d))
+        .collect();
+    let (compact, full): (Vec<&Diagnostic>, Vec<&Diagnostic>) = shown
+        .into_iter()
+        .partition(|d| d.severity == Severity::Info || d.code == BELOW_TARGET);
+    for diagnostic in full {
         out.push_str(&render(diagnostic, &report.model.sources, context.render));
+        out.push('\n');
+    }
+    for diagnostic in compact {
+        out.push_str(&one_entry(report, diagnostic));
+    }
+    if !out.is_empty() && !out.ends_with("\n\n") {
         out.push('\n');
     }
     out.push_str(&summary(report));
@@ -16,6 +35,29 @@ pub fn write(report: &Report, context: &Context) -> String {
         for line in baseline.describe() {
             out.push_str(&line);
             out.push('\n');
+        }
+    }
+    out
+}
+
+/// `severity[code]: message`, the location, then the notes indented (the SL vector table of
+/// an achieved-level finding, or what compensates a gap).
+fn one_entry(report: &Report, d: &Diagnostic) -> String {
+    let sources = &report.model.sources;
+    let (line, column) = sources.line_col(d.primary.file, d.primary.span.start);
+    let mut out = format!(
+        "{}[{}]: {}\n  --> {}:{line}:{column}\n",
+        d.severity.as_str(),
+        d.code,
+        d.message,
+        sources.get(d.primary.file).name
+    );
+    for note in &d.notes {
+        if note.starts_with("requirement:") {
+            continue;
+        }
+        for line in note.lines() {
+            out.push_str(&format!("      {line}\n"));
         }
     }
     out
@@ -31,7 +73,7 @@ pub fn summary(report: &Report) -> String {
     ]
     .into_iter()
     .filter_map(|(severity, word)| {
-        let n = report.count_open(severity);
+        let n = report.count(severity);
         (n > 0).then(|| {
             format!(
                 "{n} {word}{}",
@@ -40,32 +82,17 @@ pub fn summary(report: &Report) -> String {
         })
     })
     .collect();
-    let answered = |state: fn(&FindingState) -> bool| {
-        report
-            .diagnostics
-            .iter()
-            .filter(|d| d.finding.as_ref().is_some_and(|f| state(&f.state)))
-            .count()
-    };
-    let compensated = answered(|s| matches!(s, FindingState::Compensated { .. }));
-    let suppressed = answered(|s| matches!(s, FindingState::Suppressed { .. }));
-    let mut quiet = Vec::new();
-    if compensated > 0 {
-        quiet.push(format!("{compensated} compensated"));
+    for (n, word) in [
+        (report.compensated(), "compensated"),
+        (report.suppressed(), "suppressed"),
+    ] {
+        if n > 0 {
+            counts.push(format!("{n} {word}"));
+        }
     }
-    if suppressed > 0 {
-        quiet.push(format!("{suppressed} suppressed"));
-    }
-    let quiet = if quiet.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", quiet.join(", "))
-    };
     if counts.is_empty() {
-        counts.push("no problems found".into());
+        format!("checked {files} {files_word}: no problems found\n")
+    } else {
+        format!("checked {files} {files_word}: {}\n", counts.join(", "))
     }
-    format!(
-        "checked {files} {files_word}: {}{quiet}\n",
-        counts.join(", ")
-    )
 }

@@ -141,9 +141,9 @@ pub fn write(report: &Report, context: &Context) -> String {
         },
         summary: Summary {
             files: sources.len(),
-            errors: report.count_open(Severity::Error),
-            warnings: report.count_open(Severity::Warning),
-            infos: report.count_open(Severity::Info),
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            infos: report.count(Severity::Info),
             compensated: answered("compensated"),
             suppressed: answered("suppressed"),
         },

@@ -2,12 +2,13 @@
 //!
 //! Both render a [`Compliance`]: per zone and conduit, SL-T, the weakest SL-C and SL-A per
 //! foundational requirement ("n/a" where unknown), and per zone the status of each requirement
-//! the IEC 62443-3-3 pack has filled in.
+//! the check assessed (SL-A and statuses come from `check::achieved`; "n/a" where there are
+//! none).
 
 pub mod html;
 pub mod markdown;
 
-use crate::compliance::Compliance;
+use crate::compliance::{Compliance, RequirementStatus, Status};
 use crate::model::{FR_NAMES, SlVector};
 
 /// The three rows of a zone's or conduit's level table, each seven cells.
@@ -47,4 +48,14 @@ pub fn verdict(below: Option<bool>) -> &'static str {
 
 pub fn is_empty(compliance: &Compliance) -> bool {
     compliance.zones.is_empty() && compliance.conduits.is_empty()
+}
+
+/// The requirements SL-T selects, and how many it does not (those are counted, not listed).
+pub fn split_selected(requirements: &[RequirementStatus]) -> (Vec<&RequirementStatus>, usize) {
+    let selected: Vec<&RequirementStatus> = requirements
+        .iter()
+        .filter(|r| r.status != Status::NotSelected)
+        .collect();
+    let not_selected = requirements.len() - selected.len();
+    (selected, not_selected)
 }

@@ -9,10 +9,11 @@ use crate::check::Report;
 use crate::check::baseline::{Baseline, BaselineSummary};
 use crate::cli::Outcome;
 use crate::cli::atomic::write_atomic;
-use crate::cli::load::{Loaded, load};
+use crate::cli::load::{LoadOptions, Loaded, load};
 use crate::config::{Overrides, Selector};
-use crate::diagnostics::{RenderOptions, Severity};
+use crate::diagnostics::{RenderOptions, Severity, render_all};
 use crate::output::{self, Context, Format};
+use crate::policy::{self, PolicySet};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -57,6 +58,11 @@ pub struct CheckArgs {
     /// When to colour human output. `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// A directory of custom `*.policy` files to load beside the built-in packs (repeatable).
+    /// A custom policy with the id of a built-in one replaces it.
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policy_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,7 +127,14 @@ pub fn run(args: &CheckArgs) -> Outcome {
         config,
         root_relative,
         ..
-    } = match load(&args.paths, args.config.as_deref(), overrides) {
+    } = match load(
+        &args.paths,
+        LoadOptions {
+            config: args.config.as_deref(),
+            overrides,
+            policy_dirs: &args.policy_dirs,
+        },
+    ) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
@@ -160,7 +173,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
             return Outcome::Failure;
         }
     }
-    // Terminal formats that carry no baseline note of their own get it on stderr.
+    // Formats that carry no baseline note of their own get it on stderr.
     if !matches!(args.format, Format::Human | Format::Json | Format::Sarif)
         && let Some(summary) = &context.baseline
     {
@@ -208,6 +221,48 @@ fn apply_baselines(
     Ok(Some(baseline.apply(report)))
 }
 
+/// The built-in packs (all, or those named) plus the given directories. A policy that does not
+/// load stops the run (exit 2): checking with a broken policy would silently skip what it
+/// checks.
+pub fn load_policies(
+    dirs: &[PathBuf],
+    packs: Option<&[String]>,
+    render: RenderOptions,
+) -> Result<PolicySet, Outcome> {
+    if let Some(packs) = packs {
+        let known = policy::builtin_packs();
+        for pack in packs {
+            if !known.contains(&pack.as_str()) {
+                let hint = crate::diagnostics::did_you_mean(pack, known.iter().copied())
+                    .map_or_else(String::new, |h| format!("; {h}"));
+                eprintln!(
+                    "error: `{pack}` is not a built-in pack (packs: {}){hint}",
+                    known.join(", ")
+                );
+                return Err(Outcome::Failure);
+            }
+        }
+    }
+    let mut sources = policy::builtin_sources(packs);
+    for dir in dirs {
+        match policy::directory_sources(dir) {
+            Ok(mut more) => sources.append(&mut more),
+            Err(e) => {
+                eprintln!("error: cannot read policies from `{}`: {e}", dir.display());
+                return Err(Outcome::Failure);
+            }
+        }
+    }
+    policy::load(sources).map_err(|(sources, errors)| {
+        eprint!("{}", render_all(&errors, &sources, render));
+        eprintln!(
+            "error: {} problem(s) in the policies; nothing was checked",
+            errors.len()
+        );
+        Outcome::Failure
+    })
+}
+
 /// Exit code 1 when an open diagnostic reaches the threshold.
 pub fn outcome(report: &Report, threshold: Severity) -> Outcome {
     if report
@@ -221,7 +276,7 @@ pub fn outcome(report: &Report, threshold: Severity) -> Outcome {
     }
 }
 
-fn render_options(color: Color) -> RenderOptions {
+pub fn render_options(color: Color) -> RenderOptions {
     let colored = match color {
         Color::Always => true,
         Color::Never => false,

@@ -8,8 +8,7 @@ use clap::{Args, ValueEnum};
 
 use crate::check::diff::{Version, diff};
 use crate::cli::Outcome;
-use crate::cli::load::{Loaded, load};
-use crate::config::Overrides;
+use crate::cli::load::{LoadOptions, Loaded, load};
 use crate::output::{self, Context};
 
 #[derive(Debug, Args)]
@@ -33,11 +32,11 @@ pub enum DiffFormat {
 
 pub fn run(args: &DiffArgs) -> Outcome {
     // Each side finds its own zonelint.toml, as a checkout of that version would.
-    let old = match load(std::slice::from_ref(&args.old), None, Overrides::default()) {
+    let old = match load(std::slice::from_ref(&args.old), LoadOptions::default()) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
-    let new = match load(std::slice::from_ref(&args.new), None, Overrides::default()) {
+    let new = match load(std::slice::from_ref(&args.new), LoadOptions::default()) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };

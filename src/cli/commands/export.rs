@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::commands::emit;
-use crate::cli::load::load;
-use crate::config::Overrides;
+use crate::cli::commands::{emit, single_model};
+use crate::cli::load::{LoadOptions, load};
 use crate::output::export;
 
 #[derive(Debug, Args)]
@@ -24,10 +23,19 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: &ExportArgs) -> Outcome {
-    let loaded = match load(&args.paths, args.config.as_deref(), Overrides::default()) {
+    let loaded = match load(
+        &args.paths,
+        LoadOptions {
+            config: args.config.as_deref(),
+            ..LoadOptions::default()
+        },
+    ) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
+    if let Err(outcome) = single_model(&loaded) {
+        return outcome;
+    }
     let text = export::write(&loaded.report.model);
     emit(&loaded.report, &text, args.output.as_deref())
 }

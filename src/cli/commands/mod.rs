@@ -1,8 +1,10 @@
 pub mod check;
 pub mod diff;
+pub mod explain;
 pub mod export;
 pub mod graph;
 pub mod init;
+pub mod policies;
 pub mod report;
 
 use std::io::Write;
@@ -12,6 +14,19 @@ use crate::check::Report;
 use crate::cli::Outcome;
 use crate::cli::atomic::write_atomic;
 use crate::diagnostics::Severity;
+
+/// Graph, report and export describe one model: several workspaces (directories with their
+/// own `zonelint.toml`) are several models, so the user must name one.
+pub fn single_model(loaded: &crate::cli::load::Loaded) -> Result<(), Outcome> {
+    if loaded.workspaces > 1 {
+        eprintln!(
+            "error: the paths hold {} models (directories with their own zonelint.toml); name one of them",
+            loaded.workspaces
+        );
+        return Err(Outcome::Failure);
+    }
+    Ok(())
+}
 
 /// Writes a generated document to `output` (atomically) or stdout. The document is produced
 /// even from a model with errors (what resolved is still worth seeing), but the exit code

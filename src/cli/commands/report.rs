@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::cli::Outcome;
-use crate::cli::commands::emit;
-use crate::cli::load::load;
+use crate::cli::commands::{emit, single_model};
+use crate::cli::load::{LoadOptions, load};
 use crate::compliance;
-use crate::config::Overrides;
 use crate::output::report::{html, markdown};
 
 #[derive(Debug, Args)]
@@ -34,11 +33,20 @@ pub enum ReportFormat {
 }
 
 pub fn run(args: &ReportArgs) -> Outcome {
-    let loaded = match load(&args.paths, args.config.as_deref(), Overrides::default()) {
+    let loaded = match load(
+        &args.paths,
+        LoadOptions {
+            config: args.config.as_deref(),
+            ..LoadOptions::default()
+        },
+    ) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
-    let compliance = compliance::compute(&loaded.report.model);
+    if let Err(outcome) = single_model(&loaded) {
+        return outcome;
+    }
+    let compliance = compliance::compute(&loaded.report, Some(&loaded.policies.catalogues));
     let text = match args.format {
         ReportFormat::Markdown => markdown::write(&compliance),
         ReportFormat::Html => html::write(&compliance),

@@ -24,7 +24,7 @@ pub fn write(compliance: &Compliance) -> String {
         out.push_str("<p>The model declares no zones or conduits.</p>\n</body>\n</html>\n");
         return out;
     }
-    out.push_str("<p class=\"na\">SL-A and requirement statuses are n/a until the IEC 62443-3-3 pack has assessed them.</p>\n");
+    out.push_str("<p class=\"na\">SL-A and requirement statuses are n/a where the check could not assess them (no SL-T, or the IEC 62443-3-3 pack not loaded).</p>\n");
     out.push_str("<h2>Overview</h2>\n<table id=\"overview\">\n<thead><tr><th></th><th>element</th><th>SL-T</th><th>weakest SL-C</th><th>SL-A</th><th>verdict</th></tr></thead>\n<tbody>\n");
     for z in &compliance.zones {
         overview_row(
@@ -71,11 +71,12 @@ pub fn write(compliance: &Compliance) -> String {
                 names.join(", ")
             );
         }
+        let (selected, not_selected) = super::split_selected(&z.requirements);
         if z.requirements.is_empty() {
             out.push_str("<p class=\"na\">Requirement statuses: n/a (not assessed yet).</p>\n");
         } else {
             out.push_str("<table class=\"requirements\">\n<thead><tr><th>requirement</th><th>title</th><th>status</th></tr></thead>\n<tbody>\n");
-            for r in &z.requirements {
+            for r in selected {
                 let class = match r.status {
                     Status::Met | Status::Compensated { .. } => "meets",
                     Status::NotMet { .. } | Status::EvidenceMissing => "below",
@@ -90,6 +91,12 @@ pub fn write(compliance: &Compliance) -> String {
                 );
             }
             out.push_str("</tbody>\n</table>\n");
+            if not_selected > 0 {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"na\">{not_selected} more requirements are not selected by this SL-T.</p>"
+                );
+            }
         }
         out.push_str("</section>\n");
     }

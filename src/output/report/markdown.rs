@@ -12,7 +12,7 @@ pub fn write(compliance: &Compliance) -> String {
         out.push_str("The model declares no zones or conduits.\n");
         return out;
     }
-    out.push_str("SL-A and requirement statuses are \"n/a\" until the IEC 62443-3-3 pack has assessed them.\n\n");
+    out.push_str("SL-A and requirement statuses are \"n/a\" where the check could not assess them (no SL-T, or the IEC 62443-3-3 pack not loaded).\n\n");
     out.push_str("## Overview\n\n| | element | SL-T | weakest SL-C | SL-A | verdict |\n|---|---|---|---|---|---|\n");
     for z in &compliance.zones {
         let _ = writeln!(
@@ -52,17 +52,24 @@ pub fn write(compliance: &Compliance) -> String {
                 names.join(", ")
             );
         }
+        let (selected, not_selected) = super::split_selected(&z.requirements);
         if z.requirements.is_empty() {
             out.push_str("\nRequirement statuses: n/a (not assessed yet).\n");
         } else {
             out.push_str("\n| requirement | title | status |\n|---|---|---|\n");
-            for r in &z.requirements {
+            for r in selected {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} |",
                     escape(&r.id),
                     escape(&r.title),
                     escape(&r.status.label())
+                );
+            }
+            if not_selected > 0 {
+                let _ = writeln!(
+                    out,
+                    "\n{not_selected} more requirements are not selected by this SL-T."
                 );
             }
         }

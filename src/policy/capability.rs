@@ -1,0 +1,132 @@
+//! Capability and evidence questions that need the catalogue: which requirements a component's
+//! SL-C leaves open in its zone, and which evidence a zone lacks. Shared by the `unmet`,
+//! `compensated` and `evidence_missing` built-ins and by the achieved-level computation.
+
+use super::catalogue::{Catalogues, CheckKind, Requirement};
+use crate::check::risk::within;
+use crate::model::{Date, ElemId, ElementKind, Model, Value, reqid};
+
+/// The capability requirements one component leaves open for one FR.
+#[derive(Debug, Default)]
+pub struct Gaps {
+    /// Unmet and not compensated.
+    pub open: Vec<String>,
+    /// Unmet, but covered by a compensation: (requirement, compensation).
+    pub covered: Vec<(String, ElemId)>,
+}
+
+/// Requirements of `fr` checked by capability that the zone's SL-T selects and the component's
+/// SL-C does not, minus what the component `provides`. Empty when either level is unknown.
+pub fn gaps(
+    model: &Model,
+    catalogues: &Catalogues,
+    component: ElemId,
+    fr: usize,
+    today: Date,
+) -> Gaps {
+    let mut out = Gaps::default();
+    let c = model.element(component);
+    let Some(zone) = model.zone_of(component) else {
+        return out;
+    };
+    let (Some(target), Some(capability)) =
+        (model.element(zone).sl("sl_target"), c.sl("sl_capability"))
+    else {
+        return out;
+    };
+    let (target, capability) = (target.get(fr), capability.get(fr));
+    if target == 0 || capability >= target {
+        return out;
+    }
+    let provides = requirement_list(c.value("provides"));
+    for r in catalogues
+        .requirements
+        .iter()
+        .filter(|r| r.fr == Some(fr) && r.is_checked_by(CheckKind::Capability))
+    {
+        let needed = r.selected_at(target) && !(capability > 0 && r.selected_at(capability));
+        if !needed || provides.contains(&r.id) {
+            continue;
+        }
+        match compensation_for(model, &r.id, component, today) {
+            Some(by) => out.covered.push((r.id.clone(), by)),
+            None => out.open.push(r.id.clone()),
+        }
+    }
+    out
+}
+
+/// Evidence-checked requirements selected at the zone's SL-T with no evidence record covering
+/// the zone (a record scoped to the zone, to a zone around it, to something inside it, or to
+/// the whole system) and no compensation.
+pub fn evidence_missing(
+    model: &Model,
+    catalogues: &Catalogues,
+    zone: ElemId,
+    today: Date,
+) -> Vec<String> {
+    let Some(target) = model.element(zone).sl("sl_target") else {
+        return Vec::new();
+    };
+    catalogues
+        .requirements
+        .iter()
+        .filter(|r| r.is_checked_by(CheckKind::Evidence))
+        .filter(|r| {
+            r.fr.is_some_and(|fr| target.get(fr) > 0 && r.selected_at(target.get(fr)))
+        })
+        .filter(|r| {
+            !has_evidence(model, r, zone) && compensation_for(model, &r.id, zone, today).is_none()
+        })
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+fn has_evidence(model: &Model, requirement: &Requirement, zone: ElemId) -> bool {
+    model.all(ElementKind::Evidence).iter().any(|&e| {
+        let record = model.element(e);
+        if !requirement_list(record.value("requirement")).contains(&requirement.id) {
+            return false;
+        }
+        let scope = record.value("scope").map(Value::refs).unwrap_or_default();
+        scope.is_empty()
+            || scope
+                .iter()
+                .any(|&s| within(model, zone, s) || within(model, s, zone))
+    })
+}
+
+/// A compensation, not expired, for `requirement` on the element or something around it.
+pub fn compensation_for(
+    model: &Model,
+    requirement: &str,
+    element: ElemId,
+    today: Date,
+) -> Option<ElemId> {
+    model
+        .all(ElementKind::Compensation)
+        .iter()
+        .copied()
+        .find(|&comp| {
+            let record = model.element(comp);
+            let expired = matches!(record.value("expires"), Some(Value::Date(d)) if *d < today);
+            let target = record.value("element").and_then(Value::as_ref);
+            !expired
+                && target.is_some_and(|t| within(model, element, t))
+                && requirement_list(record.value("requirement"))
+                    .iter()
+                    .any(|r| r == requirement)
+        })
+}
+
+fn requirement_list(value: Option<&Value>) -> Vec<String> {
+    value
+        .map(|v| {
+            v.as_list()
+                .iter()
+                .filter_map(|r| r.as_str())
+                .map(|r| reqid::normalize(r).unwrap_or_else(|| r.to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}

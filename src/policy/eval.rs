@@ -1,0 +1,1043 @@
+//! Runs compiled policies over a model.
+//!
+//! Evaluation always terminates: loops only walk finite lists, there is no recursion in the
+//! language, and every policy has a step budget. Graph questions are breadth-first searches,
+//! cached per run where the question allows it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::builtins::{Builtin, Derived, Global};
+use super::catalogue::Catalogues;
+use super::compile::{CArg, CExpr, CKind, CPart, CompiledPolicy, Field, Step};
+use crate::model::graph::Hop;
+use crate::model::value::{Date, FR_NAMES};
+use crate::model::{ElemId, Element, ElementKind, Location, Model, SlVector, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    None,
+    Bool(bool),
+    Num(f64),
+    Str(Rc<str>),
+    Word(&'static str),
+    Date(Date),
+    Sl(SlVector),
+    Elem(ElemId),
+    List(Rc<Vec<V>>),
+    /// A path between zones: where it starts, and its hops.
+    Path(ElemId, Rc<Vec<Hop>>),
+    /// One hop, with the zone it leaves.
+    Hop(ElemId, Hop),
+    Service(Rc<V>, Option<u16>),
+    Direction(ElemId, ElemId),
+    Permission(ElemId, Rc<Vec<&'static str>>),
+}
+
+impl V {
+    /// Whether an attribute value counts as set (an empty string or list does not).
+    fn from_value_set(v: &Value) -> bool {
+        match v {
+            Value::Str(s) => !s.trim().is_empty(),
+            Value::List(items) => !items.is_empty(),
+            _ => true,
+        }
+    }
+
+    fn truthy(&self) -> bool {
+        match self {
+            V::Bool(b) => *b,
+            V::None => false,
+            V::List(l) => !l.is_empty(),
+            _ => true,
+        }
+    }
+    fn items(&self) -> Vec<V> {
+        match self {
+            V::List(items) => items.as_ref().clone(),
+            V::None => Vec::new(),
+            V::Path(_, hops) => hops.iter().map(|h| V::Elem(h.zone)).collect(),
+            other => vec![other.clone()],
+        }
+    }
+    fn text(&self) -> Option<&str> {
+        match self {
+            V::Str(s) => Some(s),
+            V::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+    fn num(&self) -> Option<f64> {
+        match self {
+            V::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// One breach of a policy, before it becomes a diagnostic.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub message: String,
+    pub element: ElemId,
+    pub at: Location,
+    pub at_label: String,
+    pub labels: Vec<(Location, String)>,
+    pub help: Option<String>,
+    pub fix: Option<(String, ElemId, &'static str, String)>,
+    /// What the policy's loops were bound to (other than the primary element), in loop order:
+    /// with the primary element they make the finding's identity.
+    pub bound: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct BudgetExceeded;
+
+/// A breadth-first tree: zone -> (conduit it was entered by, zone it was entered from).
+type BfsTree = HashMap<ElemId, (ElemId, ElemId)>;
+
+/// Per-run caches shared by all policies.
+#[derive(Default)]
+pub struct Caches {
+    /// (from zone, condition id) -> breadth-first tree: zone -> (conduit, previous zone)
+    trees: RefCell<HashMap<(ElemId, usize), Rc<BfsTree>>>,
+    reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    /// Host device -> the applications whose `host` it is, built on first use.
+    hosted: std::cell::OnceCell<HashMap<ElemId, Vec<ElemId>>>,
+    /// Compensations that covered a gap inside `unmet`, so they are not reported as unused.
+    pub used_compensations: RefCell<std::collections::HashSet<ElemId>>,
+}
+
+impl Caches {
+    fn hosted(&self, model: &Model) -> &HashMap<ElemId, Vec<ElemId>> {
+        self.hosted.get_or_init(|| {
+            let mut map: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
+            for &c in model.all(ElementKind::Component) {
+                if let Some(host) = model.element(c).value("host").and_then(Value::as_ref) {
+                    map.entry(host).or_default().push(c);
+                }
+            }
+            map
+        })
+    }
+}
+
+pub struct Evaluator<'a> {
+    pub model: &'a Model,
+    pub catalogues: &'a Catalogues,
+    pub caches: &'a Caches,
+    pub budget: u64,
+    pub today: Date,
+    steps: u64,
+    slots: Vec<V>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(
+        model: &'a Model,
+        catalogues: &'a Catalogues,
+        caches: &'a Caches,
+        budget: u64,
+        today: Date,
+    ) -> Self {
+        Evaluator {
+            model,
+            catalogues,
+            caches,
+            budget,
+            today,
+            steps: 0,
+            slots: Vec::new(),
+        }
+    }
+
+    /// Every breach of `policy` in the model.
+    pub fn run(&mut self, policy: &CompiledPolicy) -> Result<Vec<Hit>, BudgetExceeded> {
+        self.steps = 0;
+        self.slots = vec![V::None; policy.slots];
+        let mut hits = Vec::new();
+        self.steps_from(policy, 0, &mut hits)?;
+        Ok(hits)
+    }
+
+    fn tick(&mut self) -> Result<(), BudgetExceeded> {
+        self.steps += 1;
+        if self.steps > self.budget {
+            Err(BudgetExceeded)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn steps_from(
+        &mut self,
+        policy: &CompiledPolicy,
+        index: usize,
+        hits: &mut Vec<Hit>,
+    ) -> Result<(), BudgetExceeded> {
+        let Some(step) = policy.steps.get(index) else {
+            // Every filter passed and no requirement held it back: a breach, if the catalogue
+            // selects the requirement for this element.
+            if self.applies(policy)? {
+                hits.push(self.hit(policy)?);
+            }
+            return Ok(());
+        };
+        match step {
+            Step::For(slot, collection) => {
+                for item in self.eval(collection)?.items() {
+                    self.tick()?;
+                    self.slots[*slot] = item;
+                    self.steps_from(policy, index + 1, hits)?;
+                }
+                Ok(())
+            }
+            Step::Where(condition) => {
+                if self.eval(condition)?.truthy() {
+                    self.steps_from(policy, index + 1, hits)?;
+                }
+                Ok(())
+            }
+            Step::Let(slot, e) => {
+                self.slots[*slot] = self.eval(e)?;
+                self.steps_from(policy, index + 1, hits)
+            }
+            Step::Require(condition) => {
+                if !self.eval(condition)?.truthy() {
+                    self.steps_from(policy, index + 1, hits)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether the policy's requirement is selected for the current binding.
+    fn applies(&mut self, policy: &CompiledPolicy) -> Result<bool, BudgetExceeded> {
+        let catalogues = self.catalogues;
+        let Some(requirement) = policy
+            .requirement
+            .as_deref()
+            .and_then(|id| catalogues.get(id))
+        else {
+            return Ok(true);
+        };
+        let targets = match &policy.target {
+            Some(t) => self.eval(t)?.items(),
+            None => self
+                .primary(policy)?
+                .map(|(element, _)| vec![V::Elem(element)])
+                .unwrap_or_default(),
+        };
+        Ok(targets
+            .iter()
+            .any(|t| matches!(t, V::Elem(e) if self.selected(&requirement.id, *e))))
+    }
+
+    fn primary(
+        &mut self,
+        policy: &CompiledPolicy,
+    ) -> Result<Option<(ElemId, Location)>, BudgetExceeded> {
+        if let Some(at) = &policy.at {
+            return self.locate(at);
+        }
+        for step in &policy.steps {
+            if let Step::For(slot, _) = step
+                && let V::Elem(e) = &self.slots[*slot]
+            {
+                let element = self.model.element(*e);
+                return Ok(Some((*e, element.name_at)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Where an expression points: an attribute's value, or an element's name.
+    fn locate(&mut self, e: &CExpr) -> Result<Option<(ElemId, Location)>, BudgetExceeded> {
+        if let CKind::Attr(base, name) = &e.kind
+            && let V::Elem(id) = self.eval(base)?
+        {
+            let element = self.model.element(id);
+            let at = element.attr(name).map_or(element.name_at, |a| a.value_at);
+            return Ok(Some((id, at)));
+        }
+        Ok(match self.eval(e)? {
+            V::Elem(id) => Some((id, self.model.element(id).name_at)),
+            V::List(items) => items.iter().find_map(|v| match v {
+                V::Elem(id) => Some((*id, self.model.element(*id).name_at)),
+                _ => None,
+            }),
+            _ => None,
+        })
+    }
+
+    fn hit(&mut self, policy: &CompiledPolicy) -> Result<Hit, BudgetExceeded> {
+        let (element, at) = match self.primary(policy)? {
+            Some(p) => p,
+            None => (
+                ElemId(0),
+                Location {
+                    file: crate::diagnostics::FileId(0),
+                    span: Default::default(),
+                },
+            ),
+        };
+        let message = self.render(&policy.report)?;
+        let at_label = match &policy.at_label {
+            Some(t) => self.render(t)?,
+            None => String::new(),
+        };
+        let mut labels = Vec::new();
+        for (target, template) in &policy.labels {
+            let text = self.render(template)?;
+            match self.eval(target)? {
+                V::Path(from, hops) => {
+                    let mut previous = from;
+                    for (i, hop) in hops.iter().enumerate() {
+                        let conduit = self.model.element(hop.conduit);
+                        let note = format!(
+                            "{text}{}hop {}: `{}` to `{}`",
+                            if text.is_empty() { "" } else { ", " },
+                            i + 1,
+                            self.model.element(previous).qid,
+                            self.model.element(hop.zone).qid
+                        );
+                        labels.push((conduit.name_at, note));
+                        previous = hop.zone;
+                    }
+                }
+                V::List(items) if !matches!(target.kind, CKind::Attr(..)) => {
+                    for item in items.iter() {
+                        if let V::Elem(id) = item {
+                            labels.push((self.model.element(*id).name_at, text.clone()));
+                        }
+                    }
+                }
+                _ => {
+                    if let Some((_, loc)) = self.locate(target)? {
+                        labels.push((loc, text));
+                    }
+                }
+            }
+        }
+        let help = match &policy.help {
+            Some(t) => Some(self.render(t)?),
+            None => None,
+        };
+        let fix = match &policy.fix {
+            Some(f) => match self.eval(&f.element)? {
+                V::Elem(id) => Some((f.title.clone(), id, f.attribute, f.value.clone())),
+                _ => None,
+            },
+            None => None,
+        };
+        let bound = policy
+            .steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::For(slot, _) => match &self.slots[*slot] {
+                    V::Elem(e) if *e == element => None,
+                    other => Some(self.display(other)),
+                },
+                _ => None,
+            })
+            .collect();
+        Ok(Hit {
+            message,
+            element,
+            at,
+            at_label,
+            labels,
+            help,
+            fix,
+            bound,
+        })
+    }
+
+    fn render(&mut self, parts: &[CPart]) -> Result<String, BudgetExceeded> {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                CPart::Text(t) => out.push_str(t),
+                CPart::Hole(e) => {
+                    let v = self.eval(e)?;
+                    out.push_str(&self.display(&v));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn display(&self, v: &V) -> String {
+        match v {
+            V::None => "none".into(),
+            V::Bool(b) => b.to_string(),
+            V::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            V::Num(n) => n.to_string(),
+            V::Str(s) => s.to_string(),
+            V::Word(w) => (*w).to_string(),
+            V::Date(d) => d.to_string(),
+            V::Sl(sl) => sl.to_string(),
+            V::Elem(e) => self.model.element(*e).qid.clone(),
+            V::List(items) => items
+                .iter()
+                .map(|i| self.display(i))
+                .collect::<Vec<_>>()
+                .join(", "),
+            V::Path(from, hops) => {
+                let mut names = vec![self.model.element(*from).qid.clone()];
+                names.extend(hops.iter().map(|h| self.model.element(h.zone).qid.clone()));
+                names.join(" -> ")
+            }
+            V::Hop(from, hop) => format!(
+                "{} -> {}",
+                self.model.element(*from).qid,
+                self.model.element(hop.zone).qid
+            ),
+            V::Service(p, port) => match port {
+                Some(port) => format!("{}:{port}", self.display(p)),
+                None => self.display(p),
+            },
+            V::Direction(a, b) => format!(
+                "{} -> {}",
+                self.model.element(*a).qid,
+                self.model.element(*b).qid
+            ),
+            V::Permission(z, rights) => {
+                format!("{}: {}", self.model.element(*z).qid, rights.join(", "))
+            }
+        }
+    }
+
+    pub fn eval(&mut self, e: &CExpr) -> Result<V, BudgetExceeded> {
+        self.tick()?;
+        Ok(match &e.kind {
+            CKind::None => V::None,
+            CKind::Bool(b) => V::Bool(*b),
+            CKind::Num(n) => V::Num(*n),
+            CKind::Str(s) => V::Str(Rc::from(s.as_str())),
+            CKind::Word(w) => V::Word(w),
+            CKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.eval(i)?);
+                }
+                V::List(Rc::new(out))
+            }
+            CKind::Var(slot) => self.slots[*slot].clone(),
+            CKind::Global(g) => self.global(*g),
+            CKind::Attr(base, name) => match self.eval(base)? {
+                V::Elem(id) => self
+                    .model
+                    .element(id)
+                    .value(name)
+                    .map_or(V::None, |v| self.value(v)),
+                _ => V::None,
+            },
+            CKind::Custom(base, name) => match self.eval(base)? {
+                V::Elem(id) => self
+                    .model
+                    .element(id)
+                    .custom
+                    .get(name)
+                    .map_or(V::None, |a| self.value(&a.value)),
+                _ => V::None,
+            },
+            CKind::Prop(base, d) => match self.eval(base)? {
+                V::Elem(id) => self.derived(id, *d),
+                _ => V::None,
+            },
+            CKind::Fr(base, i) => match self.eval(base)? {
+                V::Sl(sl) => V::Num(f64::from(sl.get(*i))),
+                _ => V::None,
+            },
+            CKind::Index(base, index) => {
+                let b = self.eval(base)?;
+                let i = self.eval(index)?;
+                match (b, i) {
+                    (V::Sl(sl), fr) => match fr
+                        .text()
+                        .and_then(crate::model::value::fr_index)
+                        .or_else(|| fr.num().map(|n| n as usize))
+                    {
+                        Some(i) if i < 7 => V::Num(f64::from(sl.get(i))),
+                        _ => V::None,
+                    },
+                    (V::List(items), V::Num(n)) if n >= 0.0 => {
+                        items.get(n as usize).cloned().unwrap_or(V::None)
+                    }
+                    _ => V::None,
+                }
+            }
+            CKind::Field(base, f) => {
+                let b = self.eval(base)?;
+                self.field(b, *f)
+            }
+            CKind::Call(builtin, args) => self.call(*builtin, args)?,
+            CKind::Not(inner) => V::Bool(!self.eval(inner)?.truthy()),
+            CKind::Binary(op, l, r) => self.binary(*op, l, r)?,
+        })
+    }
+
+    fn global(&self, g: Global) -> V {
+        match g {
+            Global::Of(kind) => V::List(Rc::new(
+                self.model.all(kind).iter().map(|e| V::Elem(*e)).collect(),
+            )),
+            Global::Frs => V::List(Rc::new(FR_NAMES.iter().map(|n| V::Word(n)).collect())),
+        }
+    }
+
+    fn value(&self, v: &Value) -> V {
+        match v {
+            Value::Bool(b) => V::Bool(*b),
+            Value::Int(i) => V::Num(*i as f64),
+            Value::Number(n) => V::Num(*n),
+            Value::Str(s) => V::Str(Rc::from(s.as_str())),
+            Value::Word(w) => V::Word(w),
+            Value::Date(d) => V::Date(*d),
+            Value::Ref(id) => V::Elem(*id),
+            Value::List(items) => V::List(Rc::new(items.iter().map(|i| self.value(i)).collect())),
+            Value::Sl(sl) => V::Sl(*sl),
+            Value::Service { protocol, port } => V::Service(Rc::new(self.value(protocol)), *port),
+            Value::Direction { from, to, .. } => V::Direction(*from, *to),
+            Value::Permissions(entries) => V::List(Rc::new(
+                entries
+                    .iter()
+                    .map(|(z, r)| V::Permission(*z, Rc::new(r.clone())))
+                    .collect(),
+            )),
+        }
+    }
+
+    fn elems(ids: impl IntoIterator<Item = ElemId>) -> V {
+        V::List(Rc::new(ids.into_iter().map(V::Elem).collect()))
+    }
+
+    fn derived(&self, id: ElemId, d: Derived) -> V {
+        let m = self.model;
+        let e: &Element = m.element(id);
+        let opt = |x: Option<ElemId>| x.map_or(V::None, V::Elem);
+        let text =
+            |s: &Option<String>| s.as_ref().map_or(V::None, |s| V::Str(Rc::from(s.as_str())));
+        match d {
+            Derived::Id => V::Str(Rc::from(e.id.as_str())),
+            Derived::Qid => V::Str(Rc::from(e.qid.as_str())),
+            Derived::Title => text(&e.title),
+            Derived::Doc => text(&e.doc),
+            Derived::ZoneComponents => Self::elems(m.components_in(id)),
+            Derived::ZoneAllComponents => {
+                let mut all = Vec::new();
+                let mut stack = vec![id];
+                while let Some(z) = stack.pop() {
+                    all.extend(m.components_in(z));
+                    stack.extend(m.graph.subzones(z));
+                }
+                Self::elems(all)
+            }
+            Derived::ZoneConduits => Self::elems(m.graph.conduits_of(id)),
+            Derived::ZoneNeighbours => {
+                let mut zones: Vec<ElemId> =
+                    m.graph.neighbours(id).into_iter().map(|h| h.zone).collect();
+                zones.sort_unstable();
+                zones.dedup();
+                Self::elems(zones)
+            }
+            Derived::ZoneSubzones => Self::elems(m.graph.subzones(id)),
+            Derived::ZoneParent => opt(m.zone_of(id)),
+            Derived::ZoneUntrusted => V::Bool(zone_untrusted(e)),
+            Derived::ZoneSafety => V::Bool(
+                e.value("safety")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(e.word("kind") == Some("safety")),
+            ),
+            Derived::ConduitFlows => Self::elems(m.flows_of(id)),
+            Derived::ConduitUntrustedMedium => V::Bool(matches!(
+                e.word("medium"),
+                Some("public-network" | "cellular" | "satellite")
+            )),
+            Derived::ComponentZone => opt(m.zone_of(id)),
+            Derived::ComponentKind => e.component_kind.map_or(V::None, V::Word),
+            Derived::ComponentProduct => opt(e.product),
+            Derived::ComponentFlows | Derived::ComponentFlowsIn | Derived::ComponentFlowsOut => {
+                use petgraph::Direction::{Incoming, Outgoing};
+                let out = m.graph.flows_at(id, Outgoing);
+                let inc = m.graph.flows_at(id, Incoming);
+                let both_ways = |f: &ElemId| m.element(*f).endpoints.is_some_and(|x| x.both_ways);
+                let mut flows: Vec<ElemId> = match d {
+                    Derived::ComponentFlowsIn => inc
+                        .into_iter()
+                        .chain(out.into_iter().filter(both_ways))
+                        .collect(),
+                    Derived::ComponentFlowsOut => out
+                        .into_iter()
+                        .chain(inc.into_iter().filter(both_ways))
+                        .collect(),
+                    _ => out.into_iter().chain(inc).collect(),
+                };
+                flows.sort_unstable();
+                flows.dedup();
+                Self::elems(flows)
+            }
+            Derived::ComponentEnforces => Self::elems(m.graph.conduits_enforced_by(id)),
+            Derived::ComponentHosted => {
+                Self::elems(self.caches.hosted(m).get(&id).cloned().unwrap_or_default())
+            }
+            Derived::FlowSource => opt(e.endpoints.map(|x| x.source)),
+            Derived::FlowDestination => opt(e.endpoints.map(|x| x.destination)),
+            Derived::FlowConduit => opt(e.parent),
+            Derived::FlowBothWays => V::Bool(e.endpoints.is_some_and(|x| x.both_ways)),
+            Derived::FlowSourceZone => opt(e.endpoints.and_then(|x| m.zone_of(x.source))),
+            Derived::FlowDestinationZone => opt(e.endpoints.and_then(|x| m.zone_of(x.destination))),
+            Derived::RoleZones => match e.value("permissions") {
+                Some(Value::Permissions(entries)) => {
+                    Self::elems(entries.iter().map(|(z, _)| *z).collect::<Vec<_>>())
+                }
+                _ => V::List(Rc::new(Vec::new())),
+            },
+        }
+    }
+
+    fn field(&self, b: V, f: Field) -> V {
+        match (b, f) {
+            (V::Hop(_, h), Field::HopConduit) => V::Elem(h.conduit),
+            (V::Hop(_, h), Field::HopZone) => V::Elem(h.zone),
+            (V::Hop(from, _), Field::HopFrom) => V::Elem(from),
+            (V::Path(from, hops), Field::PathHops) => {
+                let mut previous = from;
+                let mut out = Vec::new();
+                for h in hops.iter() {
+                    out.push(V::Hop(previous, *h));
+                    previous = h.zone;
+                }
+                V::List(Rc::new(out))
+            }
+            (V::Path(from, hops), Field::PathZones) => Self::elems(
+                std::iter::once(from)
+                    .chain(hops.iter().map(|h| h.zone))
+                    .collect::<Vec<_>>(),
+            ),
+            (V::Path(_, hops), Field::PathConduits) => {
+                Self::elems(hops.iter().map(|h| h.conduit).collect::<Vec<_>>())
+            }
+            (V::Path(_, hops), Field::PathLength) => V::Num(hops.len() as f64),
+            (V::Service(p, _), Field::ServiceProtocol) => (*p).clone(),
+            (V::Service(_, port), Field::ServicePort) => {
+                port.map_or(V::None, |p| V::Num(f64::from(p)))
+            }
+            (V::Direction(a, _), Field::DirectionFrom) => V::Elem(a),
+            (V::Direction(_, b), Field::DirectionTo) => V::Elem(b),
+            (V::Permission(z, _), Field::PermissionZone) => V::Elem(z),
+            (V::Permission(_, r), Field::PermissionRights) => {
+                V::List(Rc::new(r.iter().map(|w| V::Word(w)).collect()))
+            }
+            _ => V::None,
+        }
+    }
+
+    fn lambda_matches(
+        &mut self,
+        slot: usize,
+        body: &CExpr,
+        item: V,
+    ) -> Result<bool, BudgetExceeded> {
+        self.slots[slot] = item;
+        Ok(self.eval(body)?.truthy())
+    }
+
+    fn call(&mut self, builtin: Builtin, args: &[CArg]) -> Result<V, BudgetExceeded> {
+        let first = match args.first() {
+            Some(CArg::Expr(e)) => self.eval(e)?,
+            _ => V::None,
+        };
+        let lambda = match args.last() {
+            Some(CArg::Lambda(slot, body)) => Some((*slot, body)),
+            _ => None,
+        };
+        let second = match args.get(1) {
+            Some(CArg::Expr(e)) => self.eval(e)?,
+            _ => V::None,
+        };
+        Ok(match builtin {
+            Builtin::Count | Builtin::Any | Builtin::All | Builtin::NoneOf | Builtin::Filter => {
+                let items = first.items();
+                let mut matching = Vec::new();
+                for item in items.iter() {
+                    self.tick()?;
+                    let keep = match lambda {
+                        Some((slot, body)) => self.lambda_matches(slot, body, item.clone())?,
+                        None => true,
+                    };
+                    if keep {
+                        matching.push(item.clone());
+                    }
+                }
+                match builtin {
+                    Builtin::Count => V::Num(matching.len() as f64),
+                    Builtin::Any => V::Bool(!matching.is_empty()),
+                    Builtin::All => V::Bool(matching.len() == items.len()),
+                    Builtin::NoneOf => V::Bool(matching.is_empty()),
+                    _ => V::List(Rc::new(matching)),
+                }
+            }
+            Builtin::ZoneOf => match first {
+                V::Elem(id) => {
+                    let e = self.model.element(id);
+                    match e.kind {
+                        ElementKind::Flow => e
+                            .endpoints
+                            .and_then(|x| self.model.zone_of(x.source))
+                            .map_or(V::None, V::Elem),
+                        _ => self.model.zone_of(id).map_or(V::None, V::Elem),
+                    }
+                }
+                _ => V::None,
+            },
+            Builtin::Reaches => match (first, second) {
+                (V::Elem(a), V::Elem(b)) => V::Bool(a == b || self.reach(a).contains(&b)),
+                _ => V::Bool(false),
+            },
+            Builtin::Path => match (first, second) {
+                (V::Elem(a), V::Elem(b)) => self.path(a, b, lambda)?,
+                _ => V::None,
+            },
+            Builtin::ConduitsBetween => match (first, second) {
+                (V::Elem(a), V::Elem(b)) => Self::elems(self.model.graph.conduits_between(a, b)),
+                _ => V::List(Rc::new(Vec::new())),
+            },
+            Builtin::SlDistance => match (first, second) {
+                (V::Sl(a), V::Sl(b)) => V::Num(
+                    (0..7)
+                        .map(|i| a.get(i).abs_diff(b.get(i)))
+                        .max()
+                        .map_or(0.0, f64::from),
+                ),
+                _ => V::None,
+            },
+            Builtin::Abs => first.num().map_or(V::None, |n| V::Num(n.abs())),
+            Builtin::Len => match &first {
+                V::Str(s) => V::Num(s.chars().count() as f64),
+                other => V::Num(other.items().len() as f64),
+            },
+            Builtin::Lower => first
+                .text()
+                .map_or(V::None, |t| V::Str(Rc::from(t.to_lowercase().as_str()))),
+            Builtin::Today => V::Date(Date::today()),
+            Builtin::Has => V::Bool(match &first {
+                V::None => false,
+                V::List(items) => !items.is_empty(),
+                V::Str(s) => !s.trim().is_empty(),
+                _ => true,
+            }),
+            Builtin::Selected => match (first.text(), second) {
+                (Some(id), V::Elem(e)) => V::Bool(self.selected(id, e)),
+                _ => V::Bool(false),
+            },
+            Builtin::Map => {
+                let mut out = Vec::new();
+                if let Some((slot, body)) = lambda {
+                    for item in first.items() {
+                        self.tick()?;
+                        self.slots[slot] = item;
+                        out.push(self.eval(body)?);
+                    }
+                }
+                V::List(Rc::new(out))
+            }
+            Builtin::Flatten => V::List(Rc::new(first.items().iter().flat_map(V::items).collect())),
+            Builtin::Distinct => {
+                let mut out: Vec<V> = Vec::new();
+                for item in first.items() {
+                    if !out.iter().any(|o| equal(o, &item)) {
+                        out.push(item);
+                    }
+                }
+                V::List(Rc::new(out))
+            }
+            Builtin::Min | Builtin::Max => {
+                let numbers = first
+                    .items()
+                    .iter()
+                    .filter_map(V::num)
+                    .collect::<Vec<f64>>();
+                let pick = if builtin == Builtin::Min {
+                    f64::min
+                } else {
+                    f64::max
+                };
+                numbers.into_iter().reduce(pick).map_or(V::None, V::Num)
+            }
+            Builtin::SlSum => match first {
+                V::Sl(sl) => V::Num(sl.0.iter().map(|l| f64::from(*l)).sum()),
+                _ => V::None,
+            },
+            Builtin::Within => match (first, second) {
+                (V::Elem(a), V::Elem(b)) => V::Bool(crate::check::risk::within(self.model, a, b)),
+                _ => V::Bool(false),
+            },
+            Builtin::First => V::List(Rc::new(first.items().into_iter().take(1).collect())),
+            Builtin::Missing => match first {
+                V::Elem(id) => {
+                    let e = self.model.element(id);
+                    let absent = second.items().into_iter().filter(|n| {
+                        n.text()
+                            .is_some_and(|n| e.value(n).is_none_or(|v| !V::from_value_set(v)))
+                    });
+                    V::List(Rc::new(absent.collect()))
+                }
+                _ => V::List(Rc::new(Vec::new())),
+            },
+            Builtin::Unmet | Builtin::Compensated => {
+                match (first, second.text().and_then(crate::model::value::fr_index)) {
+                    (V::Elem(c), Some(fr)) => {
+                        let gaps =
+                            super::capability::gaps(self.model, self.catalogues, c, fr, self.today);
+                        let ids = if builtin == Builtin::Unmet {
+                            gaps.open
+                        } else {
+                            self.caches
+                                .used_compensations
+                                .borrow_mut()
+                                .extend(gaps.covered.iter().map(|(_, by)| *by));
+                            gaps.covered.into_iter().map(|(id, _)| id).collect()
+                        };
+                        V::List(Rc::new(
+                            ids.into_iter()
+                                .map(|id| V::Str(Rc::from(id.as_str())))
+                                .collect(),
+                        ))
+                    }
+                    _ => V::List(Rc::new(Vec::new())),
+                }
+            }
+            Builtin::EvidenceMissing => match first {
+                V::Elem(z) => {
+                    let missing = super::capability::evidence_missing(
+                        self.model,
+                        self.catalogues,
+                        z,
+                        self.today,
+                    );
+                    V::List(Rc::new(
+                        missing
+                            .into_iter()
+                            .map(|id| V::Str(Rc::from(id.as_str())))
+                            .collect(),
+                    ))
+                }
+                _ => V::List(Rc::new(Vec::new())),
+            },
+            Builtin::Join => {
+                let sep = second.text().unwrap_or(", ").to_string();
+                V::Str(Rc::from(
+                    first
+                        .items()
+                        .iter()
+                        .map(|i| self.display(i))
+                        .collect::<Vec<_>>()
+                        .join(&sep)
+                        .as_str(),
+                ))
+            }
+        })
+    }
+
+    fn reach(&self, from: ElemId) -> Rc<std::collections::HashSet<ElemId>> {
+        if let Some(r) = self.caches.reach.borrow().get(&from) {
+            return r.clone();
+        }
+        let set: Rc<std::collections::HashSet<ElemId>> =
+            Rc::new(self.model.graph.reachable(from).into_iter().collect());
+        self.caches.reach.borrow_mut().insert(from, set.clone());
+        set
+    }
+
+    /// A shortest path from `a` to `b` whose intermediate zones satisfy the condition.
+    /// The breadth-first tree from `a` is cached when the condition reads nothing but its zone.
+    fn path(
+        &mut self,
+        a: ElemId,
+        b: ElemId,
+        lambda: Option<(usize, &CExpr)>,
+    ) -> Result<V, BudgetExceeded> {
+        if a == b {
+            return Ok(V::Path(a, Rc::new(Vec::new())));
+        }
+        let key = lambda.map_or(0, |(_, body)| body as *const CExpr as usize);
+        let cacheable = lambda.is_none_or(|(slot, body)| reads_only(body, slot));
+        let cached = cacheable
+            .then(|| self.caches.trees.borrow().get(&(a, key)).cloned())
+            .flatten();
+        let tree = match cached {
+            Some(t) => t,
+            None => {
+                let t = Rc::new(self.bfs_tree(a, lambda)?);
+                if cacheable {
+                    self.caches.trees.borrow_mut().insert((a, key), t.clone());
+                }
+                t
+            }
+        };
+        if !tree.contains_key(&b) {
+            return Ok(V::None);
+        }
+        let mut hops = Vec::new();
+        let mut zone = b;
+        while zone != a {
+            let (conduit, previous) = tree[&zone];
+            hops.push(Hop { conduit, zone });
+            zone = previous;
+        }
+        hops.reverse();
+        Ok(V::Path(a, Rc::new(hops)))
+    }
+
+    fn bfs_tree(
+        &mut self,
+        from: ElemId,
+        lambda: Option<(usize, &CExpr)>,
+    ) -> Result<HashMap<ElemId, (ElemId, ElemId)>, BudgetExceeded> {
+        let mut tree: HashMap<ElemId, (ElemId, ElemId)> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([from]);
+        while let Some(zone) = queue.pop_front() {
+            if zone != from {
+                let may_cross = match lambda {
+                    Some((slot, body)) => self.lambda_matches(slot, body, V::Elem(zone))?,
+                    None => true,
+                };
+                if !may_cross {
+                    continue;
+                }
+            }
+            for hop in self.model.graph.neighbours(zone) {
+                self.tick()?;
+                if hop.zone != from && !tree.contains_key(&hop.zone) {
+                    tree.insert(hop.zone, (hop.conduit, zone));
+                    queue.push_back(hop.zone);
+                }
+            }
+        }
+        Ok(tree)
+    }
+
+    /// Whether the catalogue selects requirement `id` at the element's SL-T.
+    pub fn selected(&self, id: &str, element: ElemId) -> bool {
+        let Some(r) = self.catalogues.get(id) else {
+            return false;
+        };
+        let Some(fr) = r.fr else { return true };
+        self.target_levels(element, fr)
+            .into_iter()
+            .any(|l| l > 0 && r.selected_at(l))
+    }
+
+    /// The SL-T values (for one FR) that decide what applies to an element: a zone's or
+    /// conduit's own; for a conduit also its zones'; a component's zone's; a flow's conduit's.
+    pub fn target_levels(&self, element: ElemId, fr: usize) -> Vec<u8> {
+        let m = self.model;
+        let own = |id: ElemId| m.element(id).sl("sl_target").map(|s| s.get(fr));
+        let e = m.element(element);
+        match e.kind {
+            ElementKind::Zone => own(element).into_iter().collect(),
+            ElementKind::Conduit => own(element)
+                .into_iter()
+                .chain(m.conduit_zones(element).into_iter().filter_map(own))
+                .collect(),
+            ElementKind::Component => m.zone_of(element).and_then(own).into_iter().collect(),
+            ElementKind::Flow => e
+                .parent
+                .map(|c| self.target_levels(c, fr))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn binary(&mut self, op: super::ast::BinOp, l: &CExpr, r: &CExpr) -> Result<V, BudgetExceeded> {
+        use super::ast::BinOp as B;
+        if op == B::And {
+            return Ok(V::Bool(self.eval(l)?.truthy() && self.eval(r)?.truthy()));
+        }
+        if op == B::Or {
+            return Ok(V::Bool(self.eval(l)?.truthy() || self.eval(r)?.truthy()));
+        }
+        let a = self.eval(l)?;
+        let b = self.eval(r)?;
+        Ok(match op {
+            B::Eq => V::Bool(equal(&a, &b)),
+            B::Ne => V::Bool(!equal(&a, &b)),
+            B::In => V::Bool(contains(&b, &a)),
+            B::NotIn => V::Bool(!contains(&b, &a)),
+            B::Lt | B::Le | B::Gt | B::Ge => {
+                let ordering = match (&a, &b) {
+                    (V::Num(x), V::Num(y)) => x.partial_cmp(y),
+                    (V::Date(x), V::Date(y)) => Some(x.cmp(y)),
+                    _ => None,
+                };
+                V::Bool(ordering.is_some_and(|o| match op {
+                    B::Lt => o.is_lt(),
+                    B::Le => o.is_le(),
+                    B::Gt => o.is_gt(),
+                    _ => o.is_ge(),
+                }))
+            }
+            B::Add | B::Sub => match (a.num(), b.num()) {
+                (Some(x), Some(y)) => V::Num(if op == B::Add { x + y } else { x - y }),
+                _ => V::None,
+            },
+            B::And | B::Or => unreachable!("handled above"),
+        })
+    }
+}
+
+fn equal(a: &V, b: &V) -> bool {
+    match (a, b) {
+        (V::Str(_) | V::Word(_), V::Str(_) | V::Word(_)) => a.text() == b.text(),
+        // A service compares equal to its protocol word.
+        (V::Service(p, _), other) | (other, V::Service(p, _)) => equal(p, other),
+        (V::List(x), V::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+fn contains(haystack: &V, needle: &V) -> bool {
+    match haystack {
+        V::Str(s) => needle.text().is_some_and(|n| s.contains(n)),
+        other => other.items().iter().any(|item| equal(item, needle)),
+    }
+}
+
+/// Whether an expression reads no variable but `slot` (so its value depends on that alone).
+fn reads_only(e: &CExpr, slot: usize) -> bool {
+    let sub = |x: &CExpr| reads_only(x, slot);
+    match &e.kind {
+        CKind::Var(s) => *s == slot,
+        CKind::List(items) => items.iter().all(sub),
+        CKind::Attr(b, _)
+        | CKind::Prop(b, _)
+        | CKind::Custom(b, _)
+        | CKind::Fr(b, _)
+        | CKind::Field(b, _)
+        | CKind::Not(b) => sub(b),
+        CKind::Index(a, b) | CKind::Binary(_, a, b) => sub(a) && sub(b),
+        CKind::Call(_, args) => args.iter().all(|a| match a {
+            CArg::Expr(x) => sub(x),
+            CArg::Lambda(_, x) => reads_only_or_own(x, slot),
+        }),
+        _ => true,
+    }
+}
+
+fn reads_only_or_own(e: &CExpr, _slot: usize) -> bool {
+    // Nested lambdas bind their own slot; be conservative and do not cache them.
+    let _ = e;
+    false
+}
+
+pub fn zone_untrusted(zone: &Element) -> bool {
+    match zone.word("trust") {
+        Some(t) => t == "untrusted",
+        None => zone.word("kind") == Some("external"),
+    }
+}
