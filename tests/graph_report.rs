@@ -209,3 +209,24 @@ fn html_report_renders_in_headless_chromium_and_the_script_does_not_run() {
         "no script element reached the DOM"
     );
 }
+
+fn example(args: &[&str]) -> String {
+    let out = zonelint(
+        args,
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
+    );
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn graph_of_the_water_treatment_example() {
+    insta::assert_snapshot!(
+        "water_treatment_dot",
+        example(&["graph", "water-treatment"])
+    );
+    insta::assert_snapshot!(
+        "water_treatment_mermaid",
+        example(&["graph", "water-treatment", "--format", "mermaid"])
+    );
+}

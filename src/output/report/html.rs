@@ -12,6 +12,7 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem}\
 th,td{border:1px solid #c8ccd0;padding:.3rem .6rem;text-align:left}\
 th{background:#eef1f4}td.num{text-align:center}\
 .below{background:#f8d7da}.meets{background:#d4edda}.na{color:#6b7280}\
+#overview td{white-space:nowrap}#overview td:nth-child(2){white-space:normal}\
 h1{font-size:1.6rem}h2{margin-top:2rem}";
 
 pub fn write(compliance: &Compliance) -> String {
