@@ -362,3 +362,66 @@ fn baselined_findings_stay_hidden_when_the_file_moves() {
     assert_eq!(doc["baseline"]["hidden"].as_u64().unwrap() as usize, open);
     assert!(doc["baseline"]["stale"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn packs_in_the_config_choose_the_policies() {
+    // Without boundaries the 3-2 documentation policy reports the zones; with only the
+    // defense-in-depth pack loaded, nothing does.
+    let model = CLEAN.replace("  boundary          = \"VLAN 20 behind fw1\"\n", "");
+    let dir = project(&[("m.iacs", &model)]);
+    let all = zonelint(&["check", "--format", "short"], dir.path());
+    assert!(stdout(&all).contains("zcr-6.4-zone"), "{}", stdout(&all));
+    std::fs::write(
+        dir.path().join("zonelint.toml"),
+        "packs = [\"defense-in-depth\"]\n",
+    )
+    .unwrap();
+    let some = zonelint(&["check", "--format", "short"], dir.path());
+    assert_eq!(some.status.code(), Some(0), "{}", stdout(&some));
+    std::fs::write(
+        dir.path().join("zonelint.toml"),
+        "packs = [\"defense-in-dept\"]\n",
+    )
+    .unwrap();
+    let typo = zonelint(&["check"], dir.path());
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr(&typo).contains("did you mean `defense-in-depth`?"),
+        "{}",
+        stderr(&typo)
+    );
+}
+
+#[test]
+fn select_and_severity_overrides_apply_to_findings() {
+    let model = CLEAN.replace("  boundary          = \"VLAN 20 behind fw1\"\n", "");
+    let dir = project(&[("m.iacs", &model)]);
+    let ignored = zonelint(
+        &["check", "--format", "short", "--ignore", "ZCR-6.4-zone"],
+        dir.path(),
+    );
+    assert_eq!(ignored.status.code(), Some(0), "{}", stdout(&ignored));
+    let by_requirement = zonelint(
+        &["check", "--format", "short", "--select", "SR 1,dd-"],
+        dir.path(),
+    );
+    assert_eq!(
+        by_requirement.status.code(),
+        Some(0),
+        "{}",
+        stdout(&by_requirement)
+    );
+    std::fs::write(
+        dir.path().join("zonelint.toml"),
+        "[rules.severity]\n\"zcr-6.4-zone\" = \"info\"\n",
+    )
+    .unwrap();
+    let softened = zonelint(&["check", "--format", "short"], dir.path());
+    assert_eq!(softened.status.code(), Some(0), "{}", stdout(&softened));
+    assert!(stdout(&softened).contains("info[zcr-6.4-zone]"));
+    let strict = zonelint(
+        &["check", "--format", "short", "--fail-on", "info"],
+        dir.path(),
+    );
+    assert_eq!(strict.status.code(), Some(1));
+}
