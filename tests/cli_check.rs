@@ -227,6 +227,13 @@ fn init_writes_a_config_and_a_model_that_checks_clean_and_never_overwrites() {
     let check = zonelint(&["check", "plant"], dir.path());
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     assert!(stdout(&check).contains("no problems found"));
+    let fmt = zonelint(&["fmt", "--check", "plant"], dir.path());
+    assert_eq!(
+        fmt.status.code(),
+        Some(0),
+        "the starter is formatted: {}",
+        stdout(&fmt)
+    );
 
     std::fs::write(plant.join("model.iacs"), "// mine\n").unwrap();
     let again = zonelint(&["init", "plant"], dir.path());

@@ -104,7 +104,7 @@ fn the_zonelint_hook_refuses_a_broken_model_and_accepts_a_fixed_one() {
     std::fs::write(
         dir.join(".pre-commit-config.yaml"),
         format!(
-            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: zonelint\n",
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: zonelint\n      - id: zonelint-fmt\n",
             source.display()
         ),
     )
@@ -153,13 +153,32 @@ fn the_zonelint_hook_refuses_a_broken_model_and_accepts_a_fixed_one() {
         "no commit exists yet"
     );
 
-    // Fixed (the model `zonelint init` writes, which every built-in policy passes): the hook
-    // passes and the commit is made.
+    // Fixed (the model `zonelint init` writes, which every built-in policy passes) but laid
+    // out by hand: `zonelint-fmt` rewrites the file, so pre-commit stops the commit once.
+    let starter = zonelint::config::starter::STARTER_MODEL;
     std::fs::write(
         dir.join("plant.iacs"),
-        zonelint::config::starter::STARTER_MODEL,
+        starter.replace("  owner ", "  owner   "),
     )
     .unwrap();
+    ok(git(dir, &["add", "-A"]));
+    let reformatted = commit("add the model");
+    let output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&reformatted.stdout),
+        String::from_utf8_lossy(&reformatted.stderr)
+    );
+    assert!(!reformatted.status.success(), "{output}");
+    assert!(
+        output.contains("files were modified by this hook"),
+        "{output}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("plant.iacs")).unwrap(),
+        starter
+    );
+
+    // Formatted and clean: both hooks pass and the commit is made.
     ok(git(dir, &["add", "-A"]));
     let accepted = commit("add the model");
     let output = format!(

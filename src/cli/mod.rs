@@ -3,7 +3,7 @@
 
 mod atomic;
 mod commands;
-mod discover;
+pub(crate) mod discover;
 mod load;
 
 use std::process::ExitCode;
@@ -14,6 +14,7 @@ pub use commands::check::CheckArgs;
 pub use commands::diff::DiffArgs;
 pub use commands::explain::explain as explain_text;
 pub use commands::export::ExportArgs;
+pub use commands::fmt::FmtArgs;
 pub use commands::graph::GraphArgs;
 pub use commands::init::InitArgs;
 pub use commands::report::ReportArgs;
@@ -64,6 +65,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Show what changed between two versions of a model.
     Diff(DiffArgs),
+    /// Rewrite model files in the canonical layout (`--check`: only show the differences).
+    Fmt(FmtArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
     /// Explain a rule or a requirement: what it checks, why, an example and the fix.
     Explain(commands::explain::ExplainArgs),
     /// List the loaded policies: id, requirement, severity, pack.
@@ -91,6 +96,8 @@ pub fn run() -> Outcome {
         Command::Report(args) => commands::report::run(&args),
         Command::Export(args) => commands::export::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Fmt(args) => commands::fmt::run(&args),
+        Command::Lsp => commands::lsp::run(),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Policies(args) => commands::policies::run(&args),
     }

@@ -59,10 +59,7 @@ zone supervisory "Supervisory zone" {
   boundary          = "VLAN 20 behind fw1"
   physical_boundary = "Control room rack R1"
 
-  component scada1 : host-device "SCADA server" {
-    functions     = [scada]
-    sl_capability = 1
-  }
+  component scada1 : host-device "SCADA server" { functions = [scada]  sl_capability = 1 }
 }
 
 zone control "Control zone" {
@@ -73,14 +70,8 @@ zone control "Control zone" {
   boundary          = "VLAN 10 behind fw1"
   physical_boundary = "Control cabinet C1"
 
-  component fw1 : network-device "Boundary firewall" {
-    functions     = [firewall]
-    sl_capability = 1
-  }
-  component plc1 : embedded-device "Line PLC" {
-    functions     = [controller]
-    sl_capability = 1
-  }
+  component fw1 : network-device "Boundary firewall" { functions = [firewall]  sl_capability = 1 }
+  component plc1 : embedded-device "Line PLC" { functions = [controller]  sl_capability = 1 }
 }
 
 conduit supervisory_to_control "Supervisory to control" {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 use super::resolve::{Resolution, Scopes};
 use super::value::{Date, FR_NAMES, SlVector, Value, fr_index};
 use super::vocabulary::{self as vocab, AttrSpec, ElementKind, Ty, TypeClauseSpec};
-use super::{Attr, ElemId, Element, Endpoints, Location, Model, Suppression, reqid};
+use super::{Attr, ElemId, Element, Endpoints, Location, Model, Reference, Suppression, reqid};
 use crate::diagnostics::{
     Diagnostic, FileId, Label, SourceMap, did_you_mean, join_and, join_or, with_article,
 };
@@ -597,6 +597,7 @@ impl Lowering {
                         Resolution::Found(p)
                             if self.model.element(p).kind == ElementKind::Product =>
                         {
+                            self.record_reference(path, file, p);
                             self.model.elements[element.0 as usize].product = Some(p);
                             self.model.graph.node(element);
                             return;
@@ -679,6 +680,7 @@ impl Lowering {
         let wanted = with_article(&join_or(&nouns));
         match self.scopes.resolve(path, scope) {
             Resolution::Found(id) => {
+                self.record_reference(path, file, id);
                 let found = self.model.element(id);
                 if kinds.contains(&found.kind) {
                     return Some(id);
@@ -741,6 +743,14 @@ impl Lowering {
                 None
             }
         }
+    }
+
+    fn record_reference(&mut self, path: &syntax::Path, file: FileId, target: ElemId) {
+        self.model.references.push(Reference {
+            file,
+            segments: path.segments.iter().map(|s| s.span).collect(),
+            target,
+        });
     }
 
     fn type_error(&mut self, file: FileId, value: &syntax::Value, attr: &str, ty: &Ty) {

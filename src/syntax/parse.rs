@@ -88,6 +88,17 @@ impl Lower {
                 other => unreachable!("unexpected {other:?} in an item header"),
             }
         }
+        // pest's span of an item without a block runs on over the whitespace and comments it
+        // skipped looking for one; end the item where its last part ends.
+        if item.body.is_none() {
+            let last = [
+                Some(item.keyword.span.end),
+                item.name.as_ref().map(|n| n.span.end),
+                item.type_clause.as_ref().map(|t| t.span().end),
+                item.title.as_ref().map(|t| t.span.end),
+            ];
+            item.span.end = last.into_iter().flatten().max().unwrap_or(item.span.end);
+        }
         item
     }
 

@@ -2,8 +2,10 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod export;
+pub mod fmt;
 pub mod graph;
 pub mod init;
+pub mod lsp;
 pub mod policies;
 pub mod report;
 
