@@ -4,11 +4,12 @@
 //! findings (missing evidence, compensated gaps) and achieved-level summaries are written as
 //! compact entries after them, so the findings that need action stay on the first screen.
 
+use super::Context;
 use crate::check::achieved::BELOW_TARGET;
 use crate::check::{Report, is_compensated, is_open};
-use crate::diagnostics::{Diagnostic, RenderOptions, Severity, render};
+use crate::diagnostics::{Diagnostic, Severity, render};
 
-pub fn write(report: &Report, options: RenderOptions) -> String {
+pub fn write(report: &Report, context: &Context) -> String {
     let mut out = String::new();
     // Suppressed findings are left out of the terminal log; they stay in JSON and SARIF.
     let shown: Vec<&Diagnostic> = report
@@ -20,7 +21,7 @@ pub fn write(report: &Report, options: RenderOptions) -> String {
         .into_iter()
         .partition(|d| d.severity == Severity::Info || d.code == BELOW_TARGET);
     for diagnostic in full {
-        out.push_str(&render(diagnostic, &report.model.sources, options));
+        out.push_str(&render(diagnostic, &report.model.sources, context.render));
         out.push('\n');
     }
     for diagnostic in compact {
@@ -30,6 +31,12 @@ pub fn write(report: &Report, options: RenderOptions) -> String {
         out.push('\n');
     }
     out.push_str(&summary(report));
+    if let Some(baseline) = &context.baseline {
+        for line in baseline.describe() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
     out
 }
 
