@@ -9,7 +9,7 @@ use crate::cli::Outcome;
 use crate::cli::commands::check::load_policies;
 use crate::cli::discover::discover;
 use crate::config::{self, CONFIG_FILE_NAME, Config, Overrides};
-use crate::diagnostics::{RenderOptions, SourceMap, render};
+use crate::diagnostics::{RenderOptions, Severity, SourceMap, render};
 use crate::model::Date;
 use crate::model::workspace::{Disk, Limits};
 use crate::policy::PolicySet;
@@ -28,7 +28,8 @@ pub struct Loaded {
 }
 
 /// What selects a policy set: the packs (`None`: all) and the custom policy directories.
-type PolicyKey = (Option<Vec<String>>, Vec<PathBuf>);
+/// (packs, policy directories, evidence severity): what makes two workspaces' policy sets differ.
+type PolicyKey = (Option<Vec<String>>, Vec<PathBuf>, Option<Severity>);
 
 /// What the command line adds to the configuration.
 #[derive(Debug, Clone, Default)]
@@ -137,11 +138,16 @@ pub fn load(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, Outcome> 
         files_checked += files.len();
         let mut dirs = config.policy.policy_dirs.clone();
         dirs.extend(options.policy_dirs.iter().cloned());
-        let key = (config.policy.packs.clone(), dirs);
+        let key = (
+            config.policy.packs.clone(),
+            dirs,
+            config.policy.evidence_severity,
+        );
         let index = match policy_sets.iter().position(|(k, _)| *k == key) {
             Some(i) => i,
             None => {
-                let set = load_policies(&key.1, key.0.as_deref(), render)?;
+                let mut set = load_policies(&key.1, key.0.as_deref(), render)?;
+                set_evidence_severity(&mut set, key.2);
                 policy_sets.push((key, set));
                 policy_sets.len() - 1
             }
@@ -169,8 +175,16 @@ pub fn load(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, Outcome> 
     let workspaces = reports.len();
     if policy_sets.is_empty() {
         let dirs = [primary.policy.policy_dirs.as_slice(), options.policy_dirs].concat();
-        let set = load_policies(&dirs, primary.policy.packs.as_deref(), render)?;
-        policy_sets.push(((primary.policy.packs.clone(), dirs), set));
+        let mut set = load_policies(&dirs, primary.policy.packs.as_deref(), render)?;
+        set_evidence_severity(&mut set, primary.policy.evidence_severity);
+        policy_sets.push((
+            (
+                primary.policy.packs.clone(),
+                dirs,
+                primary.policy.evidence_severity,
+            ),
+            set,
+        ));
     }
     let report = if reports.is_empty() {
         let check_options = check::Options {
@@ -244,5 +258,17 @@ pub fn stderr_render_options() -> RenderOptions {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && std::io::stderr().is_terminal(),
         ..RenderOptions::default()
+    }
+}
+
+/// The policy that reports missing evidence, whose severity zonelint.toml can set.
+pub const EVIDENCE_POLICY: &str = "sr-evidence";
+
+/// `evidence_severity` in zonelint.toml: the severity of the evidence policy (default info).
+fn set_evidence_severity(set: &mut PolicySet, severity: Option<Severity>) {
+    if let Some(severity) = severity {
+        for policy in set.policies.iter_mut().filter(|p| p.id == EVIDENCE_POLICY) {
+            policy.severity = severity;
+        }
     }
 }
