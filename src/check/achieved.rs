@@ -10,7 +10,7 @@
 
 use crate::diagnostics::{Diagnostic, FindingInfo, FindingState, Label, Severity, fingerprint};
 use crate::model::value::FR_NAMES;
-use crate::model::{Date, ElemId, ElementKind, Model, SlVector, reqid};
+use crate::model::{Date, ElemId, ElementKind, Model, SlVector, Value, reqid};
 use crate::policy::capability::{compensation_for, evidence_missing};
 use crate::policy::{Catalogues, CheckKind, Requirement};
 
@@ -237,7 +237,8 @@ fn status(
 }
 
 /// Whether a finding of a policy bound to `requirement` concerns the zone or conduit: it is
-/// about the element itself, something inside it, a conduit that joins the zone or a flow of one.
+/// about the element itself, something inside it, a conduit that joins the zone or a flow of one,
+/// or a role with permissions in the zone.
 fn concerns(model: &Model, d: &Diagnostic, element: ElemId, requirement: &str) -> bool {
     let Some(info) = d.finding.as_deref() else {
         return false;
@@ -250,6 +251,10 @@ fn concerns(model: &Model, d: &Diagnostic, element: ElemId, requirement: &str) -
     };
     if crate::check::risk::within(model, subject, element) {
         return true;
+    }
+    // A human role concerns the zones it holds permissions in.
+    if let Some(Value::Permissions(entries)) = model.element(subject).value("permissions") {
+        return entries.iter().any(|(zone, _)| *zone == element);
     }
     let conduit = match model.element(subject).kind {
         ElementKind::Conduit => Some(subject),

@@ -102,6 +102,13 @@ pub struct Caches {
     reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
     /// Compensations that covered a gap inside `unmet`, so they are not reported as unused.
     pub used_compensations: RefCell<std::collections::HashSet<ElemId>>,
+    /// component -> the zones (and everything around them) its flows reach, for `serves`.
+    flow_reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    /// component -> the flows that start or end on it, in model order; built on first use so
+    /// that `c.flows` is not a scan of every flow for every component.
+    flows_at: RefCell<Option<Rc<HashMap<ElemId, Vec<ElemId>>>>>,
+    /// host -> the applications whose `host` it is, built on first use.
+    hosted: RefCell<Option<Rc<HashMap<ElemId, Vec<ElemId>>>>>,
 }
 
 pub struct Evaluator<'a> {
@@ -541,7 +548,9 @@ impl<'a> Evaluator<'a> {
             Derived::ComponentKind => e.component_kind.map_or(V::None, V::Word),
             Derived::ComponentProduct => opt(e.product),
             Derived::ComponentFlows | Derived::ComponentFlowsIn | Derived::ComponentFlowsOut => {
-                let flows = m.all(ElementKind::Flow).iter().copied().filter(|f| {
+                let index = self.flows_at();
+                let at = index.get(&id).map_or(&[][..], Vec::as_slice);
+                let flows = at.iter().copied().filter(|f| {
                     m.element(*f).endpoints.is_some_and(|ends| match d {
                         Derived::ComponentFlowsIn => {
                             ends.destination == id || (ends.both_ways && ends.source == id)
@@ -555,13 +564,9 @@ impl<'a> Evaluator<'a> {
                 Self::elems(flows.collect::<Vec<_>>())
             }
             Derived::ComponentEnforces => Self::elems(m.graph.conduits_enforced_by(id)),
-            Derived::ComponentHosted => Self::elems(
-                m.all(ElementKind::Component)
-                    .iter()
-                    .copied()
-                    .filter(|c| m.element(*c).value("host").and_then(Value::as_ref) == Some(id))
-                    .collect::<Vec<_>>(),
-            ),
+            Derived::ComponentHosted => {
+                Self::elems(self.hosted().get(&id).cloned().unwrap_or_default())
+            }
             Derived::FlowSource => opt(e.endpoints.map(|x| x.source)),
             Derived::FlowDestination => opt(e.endpoints.map(|x| x.destination)),
             Derived::FlowConduit => opt(e.parent),
@@ -754,6 +759,10 @@ impl<'a> Evaluator<'a> {
                 (V::Elem(a), V::Elem(b)) => V::Bool(crate::check::risk::within(self.model, a, b)),
                 _ => V::Bool(false),
             },
+            Builtin::Serves => match (first, second) {
+                (V::Elem(c), V::Elem(z)) => V::Bool(self.serves(c, z)),
+                _ => V::Bool(false),
+            },
             Builtin::First => V::List(Rc::new(first.items().into_iter().take(1).collect())),
             Builtin::Missing => match first {
                 V::Elem(id) => {
@@ -897,6 +906,103 @@ impl<'a> Evaluator<'a> {
             }
         }
         Ok(tree)
+    }
+
+    /// Whether a component serves a zone, as `serves` is documented in docs/language.md: it lies
+    /// in the zone; or its `serves` lists the zone or a zone around it; or, when it sets no
+    /// `serves`, one of its flows has its other end in the zone. An explicit `serves` replaces
+    /// the flows, so a time server can say it does not serve a zone it merely talks to.
+    fn serves(&self, component: ElemId, zone: ElemId) -> bool {
+        let m = self.model;
+        let c = m.element(component);
+        if c.kind != ElementKind::Component {
+            return false;
+        }
+        if crate::check::risk::within(m, component, zone) {
+            return true;
+        }
+        match c.value("serves").map(Value::refs) {
+            Some(listed) if !listed.is_empty() => listed
+                .iter()
+                .any(|&s| crate::check::risk::within(m, zone, s)),
+            _ => self.flow_reach(component).contains(&zone),
+        }
+    }
+
+    /// Flows by the components at their ends (a flow from a component to itself once).
+    fn flows_at(&self) -> Rc<HashMap<ElemId, Vec<ElemId>>> {
+        if let Some(index) = self.caches.flows_at.borrow().as_ref() {
+            return index.clone();
+        }
+        let mut index: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
+        for &f in self.model.all(ElementKind::Flow) {
+            if let Some(ends) = self.model.element(f).endpoints {
+                index.entry(ends.source).or_default().push(f);
+                if ends.destination != ends.source {
+                    index.entry(ends.destination).or_default().push(f);
+                }
+            }
+        }
+        let index = Rc::new(index);
+        *self.caches.flows_at.borrow_mut() = Some(index.clone());
+        index
+    }
+
+    /// Applications by the host they run on.
+    fn hosted(&self) -> Rc<HashMap<ElemId, Vec<ElemId>>> {
+        if let Some(index) = self.caches.hosted.borrow().as_ref() {
+            return index.clone();
+        }
+        let mut index: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
+        for &c in self.model.all(ElementKind::Component) {
+            if let Some(host) = self.model.element(c).value("host").and_then(Value::as_ref) {
+                index.entry(host).or_default().push(c);
+            }
+        }
+        let index = Rc::new(index);
+        *self.caches.hosted.borrow_mut() = Some(index.clone());
+        index
+    }
+
+    /// Everything the other ends of a component's flows lie in (their zones and the zones and
+    /// sites around them), computed once per component and run.
+    fn flow_reach(&self, component: ElemId) -> Rc<std::collections::HashSet<ElemId>> {
+        if let Some(r) = self.caches.flow_reach.borrow().get(&component) {
+            return r.clone();
+        }
+        let m = self.model;
+        let mut reached = std::collections::HashSet::new();
+        let index = self.flows_at();
+        for &f in index.get(&component).map_or(&[][..], Vec::as_slice) {
+            let Some(ends) = m.element(f).endpoints else {
+                continue;
+            };
+            let other = if ends.source == component {
+                ends.destination
+            } else if ends.destination == component {
+                ends.source
+            } else {
+                continue;
+            };
+            // The same walk as `within`: zone, enclosing zones, then lexical parents.
+            let mut at = Some(other);
+            while let Some(e) = at {
+                if !reached.insert(e) {
+                    break;
+                }
+                let element = m.element(e);
+                at = match element.kind {
+                    ElementKind::Component | ElementKind::Zone => m.zone_of(e).or(element.parent),
+                    _ => element.parent,
+                };
+            }
+        }
+        let reached = Rc::new(reached);
+        self.caches
+            .flow_reach
+            .borrow_mut()
+            .insert(component, reached.clone());
+        reached
     }
 
     /// Whether the catalogue selects requirement `id` at the element's SL-T.
