@@ -8,6 +8,8 @@
 //! The compliance report, the language server's hover and the `sl-achieved-below-target`
 //! finding all read this one computation.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::{Diagnostic, FindingInfo, FindingState, Label, Severity, fingerprint};
 use crate::model::value::FR_NAMES;
 use crate::model::{Date, ElemId, ElementKind, Model, SlVector, Value, reqid};
@@ -33,8 +35,14 @@ impl Status {
             Status::NotSelected => "not selected",
         }
     }
+    /// Whether the status counts towards SL-A. SL-A is what the design achieves: components,
+    /// conduits and documented compensations. Missing evidence is reported (and shown in the
+    /// compliance report) but does not lower the level the design reaches.
     fn achieved(&self) -> bool {
-        matches!(self, Status::Met | Status::Compensated { .. })
+        matches!(
+            self,
+            Status::Met | Status::Compensated { .. } | Status::EvidenceMissing
+        )
     }
     fn rank(&self) -> u8 {
         match self {
@@ -60,12 +68,66 @@ pub struct Achieved {
     pub requirements: Vec<(String, Status)>,
 }
 
+/// Findings of requirement-bound policies, by (requirement, zone or conduit they concern), so
+/// that each status is a lookup rather than a scan of every finding.
+type FindingIndex<'a> = HashMap<(&'a str, ElemId), Vec<&'a Diagnostic>>;
+
+fn index<'a>(model: &Model, findings: &'a [Diagnostic]) -> FindingIndex<'a> {
+    let mut index: FindingIndex<'a> = HashMap::new();
+    for d in findings {
+        let Some(info) = d.finding.as_deref() else {
+            continue;
+        };
+        let Some(requirement) = info.requirement.as_deref() else {
+            continue;
+        };
+        let Some(subject) = model.lookup(&info.element) else {
+            continue;
+        };
+        for concerned in concerned(model, subject) {
+            index.entry((requirement, concerned)).or_default().push(d);
+        }
+    }
+    index
+}
+
+/// The zones and conduits a finding about `subject` concerns: the subject and everything that
+/// encloses it, for a conduit (or a flow of one) the zones it joins, and for a role the zones
+/// it holds permissions in.
+fn concerned(model: &Model, subject: ElemId) -> Vec<ElemId> {
+    let mut out = Vec::new();
+    let mut at = Some(subject);
+    while let Some(e) = at {
+        out.push(e);
+        let element = model.element(e);
+        at = match element.kind {
+            ElementKind::Component | ElementKind::Zone => model.zone_of(e).or(element.parent),
+            _ => element.parent,
+        };
+    }
+    let conduit = match model.element(subject).kind {
+        ElementKind::Conduit => Some(subject),
+        ElementKind::Flow => model.element(subject).parent,
+        _ => None,
+    };
+    if let Some(c) = conduit {
+        out.extend(model.conduit_zones(c));
+    }
+    // A human role concerns the zones it holds permissions in.
+    if let Some(Value::Permissions(entries)) = model.element(subject).value("permissions") {
+        out.extend(entries.iter().map(|(zone, _)| *zone));
+    }
+    out
+}
+
 pub fn compute(
     model: &Model,
     catalogues: &Catalogues,
     findings: &[Diagnostic],
     today: Date,
 ) -> Vec<Achieved> {
+    let findings = index(model, findings);
+    let findings = &findings;
     let mut out = Vec::new();
     for kind in [ElementKind::Zone, ElementKind::Conduit] {
         for &element in model.all(kind) {
@@ -81,7 +143,7 @@ pub fn compute(
 fn one(
     model: &Model,
     catalogues: &Catalogues,
-    findings: &[Diagnostic],
+    findings: &FindingIndex,
     today: Date,
     element: ElemId,
     target: SlVector,
@@ -160,7 +222,7 @@ fn one(
 #[allow(clippy::too_many_arguments)]
 fn status(
     model: &Model,
-    findings: &[Diagnostic],
+    findings: &FindingIndex,
     today: Date,
     element: ElemId,
     components: &[ElemId],
@@ -208,8 +270,9 @@ fn status(
             }
             CheckKind::Architecture => {
                 for d in findings
-                    .iter()
-                    .filter(|d| concerns(model, d, element, &r.id))
+                    .get(&(r.id.as_str(), element))
+                    .into_iter()
+                    .flatten()
                 {
                     let info = d.finding.as_deref().expect("filtered on findings");
                     match &info.state {
@@ -236,37 +299,9 @@ fn status(
     worst
 }
 
-/// Whether a finding of a policy bound to `requirement` concerns the zone or conduit: it is
-/// about the element itself, something inside it, a conduit that joins the zone or a flow of one,
-/// or a role with permissions in the zone.
-fn concerns(model: &Model, d: &Diagnostic, element: ElemId, requirement: &str) -> bool {
-    let Some(info) = d.finding.as_deref() else {
-        return false;
-    };
-    if info.requirement.as_deref() != Some(requirement) {
-        return false;
-    }
-    let Some(subject) = model.lookup(&info.element) else {
-        return false;
-    };
-    if crate::check::risk::within(model, subject, element) {
-        return true;
-    }
-    // A human role concerns the zones it holds permissions in.
-    if let Some(Value::Permissions(entries)) = model.element(subject).value("permissions") {
-        return entries.iter().any(|(zone, _)| *zone == element);
-    }
-    let conduit = match model.element(subject).kind {
-        ElementKind::Conduit => Some(subject),
-        ElementKind::Flow => model.element(subject).parent,
-        _ => None,
-    };
-    conduit.is_some_and(|c| model.conduit_zones(c).contains(&element))
-}
-
 pub const BELOW_TARGET: &str = "sl-achieved-below-target";
 
-pub const BELOW_TARGET_DOC: &str = "## What it checks\nZones and conduits whose achieved security level SL-A is below their target SL-T in some FR. SL-A for an FR is the highest level, up to SL-T, at which every requirement the catalogue selects is met or compensated: capability through the components' SL-C, architecture through the policies bound to each requirement, evidence through evidence records.\n\n## Why it matters\nSL-T is what the risk assessment asked for; SL-A is what the design delivers. The gap, FR by FR, is the summary an asset owner signs off on.\n\n## Example\n```iacs\nzone control {\n  sl_target = 2\n  component plc1 : embedded-device { sl_capability = [1, 2, 2, 2, 2, 2, 2] }\n}\n```\n\n## How to fix\nFix the findings listed for the FR (the notes name the first unmet requirement of each), or compensate them; `zonelint report` shows every requirement's status.";
+pub const BELOW_TARGET_DOC: &str = "## What it checks\nZones and conduits whose achieved security level SL-A is below their target SL-T in some FR. SL-A for an FR is the highest level, up to SL-T, at which every requirement the catalogue selects is met or compensated: capability through the components' SL-C, architecture through the policies bound to each requirement. Missing evidence is reported by `sr-evidence` and shown in `zonelint report`, but does not lower SL-A: SL-A is what the design achieves.\n\n## Why it matters\nSL-T is what the risk assessment asked for; SL-A is what the design delivers. The gap, FR by FR, is the summary an asset owner signs off on.\n\n## Example\n```iacs\nzone control {\n  sl_target = 2\n  component plc1 : embedded-device { sl_capability = [1, 2, 2, 2, 2, 2, 2] }\n}\n```\n\n## How to fix\nFix the findings listed for the FR (the notes name the first unmet requirement of each), or compensate them; `zonelint report` shows every requirement's status.";
 
 /// A finding on each zone and conduit whose SL-A is below its SL-T, with the vectors side by side.
 pub fn below_target(
@@ -294,12 +329,11 @@ pub fn below_target(
         for &fr in &short {
             let level = a.achieved.get(fr) + 1;
             if let Some((id, status)) = a.requirements.iter().find(|(id, s)| {
-                !matches!(
-                    s,
-                    Status::Met | Status::Compensated { .. } | Status::NotSelected
-                ) && catalogues
-                    .get(id)
-                    .is_some_and(|r| r.fr == Some(fr) && r.levels.contains(&level))
+                !s.achieved()
+                    && !matches!(s, Status::NotSelected)
+                    && catalogues
+                        .get(id)
+                        .is_some_and(|r| r.fr == Some(fr) && r.levels.contains(&level))
             }) {
                 let why = match status {
                     Status::NotMet { reason } => format!("not met: {reason}"),

@@ -175,3 +175,47 @@ pub fn sort(diagnostics: &mut [Diagnostic], model: &Model) {
         ))
     });
 }
+
+/// Joins the reports of several workspaces (directories with their own `zonelint.toml`) into
+/// one for output: files are renumbered into one source map. The models stay separate, so the
+/// joined report carries no model elements and no achieved levels.
+pub fn merge(mut reports: Vec<Report>) -> Report {
+    if reports.len() == 1 {
+        return reports.pop().expect("one report");
+    }
+    let mut sources = crate::diagnostics::SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let mut rules: Vec<RuleDoc> = Vec::new();
+    for report in reports {
+        let offset = sources.len() as u32;
+        for (_, file) in report.model.sources.iter() {
+            sources.add(file.name.clone(), file.text.clone());
+        }
+        let shift = |id: crate::diagnostics::FileId| crate::diagnostics::FileId(id.0 + offset);
+        for mut d in report.diagnostics {
+            d.primary.file = shift(d.primary.file);
+            for label in &mut d.secondary {
+                label.file = shift(label.file);
+            }
+            if let Some(fix) = d.finding.as_mut().and_then(|f| f.fix.as_mut()) {
+                for edit in &mut fix.edits {
+                    edit.file = shift(edit.file);
+                }
+            }
+            diagnostics.push(d);
+        }
+        for rule in report.rules {
+            if !rules.iter().any(|r| r.id == rule.id) {
+                rules.push(rule);
+            }
+        }
+    }
+    let model = Model::with_sources(sources);
+    sort(&mut diagnostics, &model);
+    Report {
+        model,
+        diagnostics,
+        rules,
+        achieved: Vec::new(),
+    }
+}

@@ -12,6 +12,9 @@ pub struct Discovered {
     pub files: Vec<PathBuf>,
     /// The directory imports may not leave.
     pub root: PathBuf,
+    /// The files split into workspaces: a directory holding a `zonelint.toml` is a workspace of
+    /// its own (its files make one model); files outside any such directory share `root`.
+    pub workspaces: Vec<(PathBuf, Vec<PathBuf>)>,
     /// Problems met while walking (symlink loops, unreadable directories), already worded.
     pub warnings: Vec<String>,
 }
@@ -39,10 +42,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, String> {
     files.sort();
     files.dedup();
     let root = workspace_root(&common_ancestor(&bases));
+    let workspaces = split_workspaces(&root, &files);
     Ok(Discovered {
         files,
         root,
         warnings,
+        workspaces,
     })
 }
 
@@ -80,6 +85,25 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, warnings: &mut Vec<String>) {
             }
         }
     }
+}
+
+fn split_workspaces(root: &Path, files: &[PathBuf]) -> Vec<(PathBuf, Vec<PathBuf>)> {
+    let mut groups: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    for file in files {
+        let home = file
+            .ancestors()
+            .skip(1)
+            .take_while(|dir| dir.starts_with(root))
+            .find(|dir| dir.join("zonelint.toml").is_file())
+            .unwrap_or(root)
+            .to_path_buf();
+        match groups.iter_mut().find(|(dir, _)| *dir == home) {
+            Some((_, members)) => members.push(file.clone()),
+            None => groups.push((home, vec![file.clone()])),
+        }
+    }
+    groups.sort();
+    groups
 }
 
 fn common_ancestor(paths: &[PathBuf]) -> PathBuf {

@@ -2,7 +2,7 @@
 //! code that touches the file system and the terminal.
 
 mod commands;
-mod discover;
+pub(crate) mod discover;
 
 use std::process::ExitCode;
 
@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 pub use commands::check::CheckArgs;
 pub use commands::explain::explain as explain_text;
+pub use commands::fmt::FmtArgs;
 
 /// How a run ended, mapped to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +48,10 @@ pub struct Cli {
 pub enum Command {
     /// Check models and report what is wrong (the default workflow in CI and pre-commit).
     Check(CheckArgs),
+    /// Rewrite model files in the canonical layout (`--check`: only show the differences).
+    Fmt(FmtArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
     /// Explain a rule or a requirement: what it checks, why, an example and the fix.
     Explain(commands::explain::ExplainArgs),
     /// List the loaded policies: id, requirement, severity, pack.
@@ -69,6 +74,8 @@ pub fn run() -> Outcome {
     };
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
+        Command::Fmt(args) => commands::fmt::run(&args),
+        Command::Lsp => commands::lsp::run(),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Policies(args) => commands::policies::run(&args),
     }

@@ -4,10 +4,12 @@
 //! and policy findings are both diagnostics; miette is only used to draw them for a terminal
 //! ([`render`]), and the JSON, SARIF and language-server outputs read the same fields.
 
+mod codes;
 mod render;
 mod rule_doc;
 mod source;
 
+pub use codes::{CODES_URL, CodeDoc, MODEL_CODES, model_code};
 pub use render::{RenderOptions, render, render_all};
 pub use rule_doc::{DOCS_URL, RuleDoc};
 pub use source::{FileId, SourceFile, SourceMap};
@@ -173,6 +175,37 @@ impl Diagnostic {
     }
 }
 
+/// A word with its indefinite article: "a zone", "an organization", "an `import`".
+pub fn with_article(word: &str) -> String {
+    let first = word.chars().find(|c| c.is_alphanumeric());
+    let article = match first {
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'A' | 'E' | 'I' | 'O' | 'U') => "an",
+        _ => "a",
+    };
+    format!("{article} {word}")
+}
+
+/// "a", "a and b", "a, b and c".
+pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "and")
+}
+
+/// "a", "a or b", "a, b or c".
+pub fn join_or<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "or")
+}
+
+fn join_with<S: AsRef<str>>(items: &[S], last_word: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} {last_word} {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// "did you mean `x`?" for the closest of `candidates`, when one is close enough to be a typo.
 pub fn did_you_mean<'a>(
     wrong: &str,
@@ -198,4 +231,24 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         })
         .min_by_key(|(distance, c)| (*distance, c.len()))
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod wording_tests {
+    use super::*;
+
+    #[test]
+    fn articles_follow_the_sound_of_the_first_letter() {
+        assert_eq!(with_article("zone"), "a zone");
+        assert_eq!(with_article("organization"), "an organization");
+        assert_eq!(with_article("evidence"), "an evidence");
+        assert_eq!(with_article("`import`"), "an `import`");
+    }
+
+    #[test]
+    fn lists_end_with_the_conjunction() {
+        assert_eq!(join_and(&["a"]), "a");
+        assert_eq!(join_and(&["a", "b"]), "a and b");
+        assert_eq!(join_or(&["a", "b", "c"]), "a, b or c");
+    }
 }

@@ -71,24 +71,31 @@ struct Adapter {
     help: Option<String>,
     source: NamedSource<String>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Adapter>,
 }
 
 impl Adapter {
     fn new(d: &Diagnostic, sources: &SourceMap) -> Adapter {
         let file = d.primary.file;
         let mut labels = vec![labeled(&d.primary, sources, true)];
-        let mut related = Vec::new();
+        // Labels in other files become one line each with their location: a snippet per hop of
+        // an attack path would bury the finding. Editors and SARIF get them as full locations.
+        let mut elsewhere = Vec::new();
         for label in &d.secondary {
             if label.file == file {
                 labels.push(labeled(label, sources, false));
             } else {
-                related.push(Adapter::note(label, sources));
+                let (line, column) = sources.line_col(label.file, label.span.start);
+                elsewhere.push(format!(
+                    "{}:{line}:{column}: {}",
+                    sources.get(label.file).name,
+                    label.message
+                ));
             }
         }
+        let extra: Vec<String> = d.notes.iter().cloned().chain(elsewhere).collect();
         let mut help = d.help.clone();
-        if !d.notes.is_empty() {
-            let notes = d.notes.join("\n");
+        if !extra.is_empty() {
+            let notes = extra.join("\n");
             help = Some(match help {
                 Some(h) => format!("{h}\n{notes}"),
                 None => notes,
@@ -101,28 +108,6 @@ impl Adapter {
             help,
             source: named_source(file, sources),
             labels,
-            related,
-        }
-    }
-
-    /// A secondary label in another file, drawn as a related note with its own snippet.
-    fn note(label: &Label, sources: &SourceMap) -> Adapter {
-        Adapter {
-            code: String::new(),
-            severity: miette::Severity::Advice,
-            message: label.message.clone(),
-            help: None,
-            source: named_source(label.file, sources),
-            // The message already says it; the underline alone shows where.
-            labels: vec![labeled(
-                &Label {
-                    message: String::new(),
-                    ..label.clone()
-                },
-                sources,
-                true,
-            )],
-            related: Vec::new(),
         }
     }
 }
@@ -190,13 +175,5 @@ impl miette::Diagnostic for Adapter {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
-    }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
     }
 }

@@ -99,6 +99,23 @@ impl ModelGraph {
         self.linked(component, Edge::Via, Incoming)
     }
 
+    /// Flows leaving (`Outgoing`) or reaching (`Incoming`) a component, as declared.
+    pub fn flows_at(&self, component: ElemId, direction: petgraph::Direction) -> Vec<ElemId> {
+        let Some(&node) = self.nodes.get(&component) else {
+            return Vec::new();
+        };
+        let mut flows: Vec<ElemId> = self
+            .graph
+            .edges_directed(node, direction)
+            .filter_map(|e| match e.weight() {
+                Edge::Flow(f) => Some(*f),
+                _ => None,
+            })
+            .collect();
+        flows.sort_unstable();
+        flows
+    }
+
     /// Zones one conduit away, with the conduit that joins them.
     pub fn neighbours(&self, zone: ElemId) -> Vec<Hop> {
         let mut hops = Vec::new();

@@ -9,8 +9,10 @@ use std::collections::{BTreeMap, HashSet};
 use super::resolve::{Resolution, Scopes};
 use super::value::{Date, FR_NAMES, SlVector, Value, fr_index};
 use super::vocabulary::{self as vocab, AttrSpec, ElementKind, Ty, TypeClauseSpec};
-use super::{Attr, ElemId, Element, Endpoints, Location, Model, Suppression, reqid};
-use crate::diagnostics::{Diagnostic, FileId, Label, SourceMap, did_you_mean};
+use super::{Attr, ElemId, Element, Endpoints, Location, Model, Reference, Suppression, reqid};
+use crate::diagnostics::{
+    Diagnostic, FileId, Label, SourceMap, did_you_mean, join_and, join_or, with_article,
+};
 use crate::model::graph::Edge;
 use crate::syntax::{self, Entry, Item, SyntaxFile, TypeClause, ValueKind};
 
@@ -126,13 +128,9 @@ impl Lowering {
         if known {
             let place = parent.map_or("at the top of a file".to_string(), |p| {
                 let e = self.model.element(p);
-                format!("inside a {} (`{}`)", e.kind.keyword(), e.qid)
+                format!("inside {} (`{}`)", with_article(e.kind.noun()), e.qid)
             });
-            let allowed_list = allowed
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let allowed_list: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
             self.error(
                 "misplaced-item",
                 format!("a `{}` cannot stand {place}", keyword.text),
@@ -140,7 +138,27 @@ impl Lowering {
                 keyword.span,
                 "not allowed here",
             )
-            .help = Some(format!("here you can write: {allowed_list}"));
+            .help = Some(format!("here you can write {}", join_or(&allowed_list)));
+            return;
+        }
+        if let Some(value) = colon_for_equals(item) {
+            // `kind: control` parses as an item named by its type; it is an attribute with `:`
+            // for `=`, reported in the same words as the syntax error for `sl_target: 2`.
+            let text = self.model.sources.get(file).text.clone();
+            let gap = &text[keyword.span.end..value.span.start];
+            let colon = keyword.span.end + gap.find(':').unwrap_or(0);
+            self.error(
+                "syntax-error",
+                format!("expected `=` after `{}`, found `:`", keyword.text),
+                file,
+                syntax::Span::new(colon, colon + 1),
+                "attributes take `=`",
+            )
+            .help = Some(format!(
+                "attributes are written `name = value`: write `{} = {}`",
+                keyword.text,
+                value.text()
+            ));
             return;
         }
         // A lone word followed by nothing else is most often an attribute missing its `=`.
@@ -148,10 +166,25 @@ impl Lowering {
             && item.body.is_none()
             && item.title.is_none()
             && item.type_clause.is_none();
-        let help = did_you_mean(&keyword.text, allowed.iter().copied()).or_else(|| {
-            looks_like_attribute
-                .then(|| format!("an attribute needs a value: `{} = ...`", keyword.text))
-        });
+        let text = self.model.sources.get(file).text.clone();
+        let line_start = text[..keyword.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let after_a_value = text[line_start..keyword.span.start].contains('=');
+        let help = did_you_mean(&keyword.text, allowed.iter().copied())
+            .or_else(|| {
+                (looks_like_attribute && after_a_value).then(|| {
+                    "this word follows a value on the same line: put text in double quotes, \
+                     or write several values as a list `[a, b]`"
+                        .to_string()
+                })
+            })
+            .or_else(|| {
+                looks_like_attribute
+                    .then(|| format!("an attribute needs a value: `{} = ...`", keyword.text))
+            })
+            .unwrap_or_else(|| {
+                let allowed: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
+                format!("here you can write {}", join_or(&allowed))
+            });
         self.error(
             "unknown-keyword",
             format!("unknown item `{}`", keyword.text),
@@ -159,7 +192,7 @@ impl Lowering {
             keyword.span,
             "not a keyword of the language",
         )
-        .help = help;
+        .help = Some(help);
     }
 
     fn element(
@@ -189,7 +222,7 @@ impl Lowering {
         let id = ElemId(self.model.elements.len() as u32);
         if let Err(existing) = self.scopes.declare(parent, &name.text, id) {
             let first = self.model.element(existing).name_at;
-            let kind_of_first = self.model.element(existing).kind.keyword();
+            let kind_of_first = with_article(self.model.element(existing).kind.noun());
             self.error(
                 "duplicate-id",
                 format!("`{qid}` is declared twice"),
@@ -197,7 +230,7 @@ impl Lowering {
                 name.span,
                 "declared again here",
             )
-            .with_label_mut(Label::new(first.file, first.span, format!("first declared here, as a {kind_of_first}")))
+            .with_label_mut(Label::new(first.file, first.span, format!("first declared here, as {kind_of_first}")))
             .help = Some("ids must be unique in their scope: rename one, or move it into another zone or site".into());
             return;
         }
@@ -298,7 +331,10 @@ impl Lowering {
                         item.focus(),
                         "missing `: kind`",
                     )
-                    .help = Some(format!("add one of {}", vocab::COMPONENT_KINDS.join(", ")));
+                    .help = Some(format!(
+                        "add `:` and one of the kinds {}",
+                        join_or(vocab::COMPONENT_KINDS)
+                    ));
                 } else {
                     self.error(
                         "missing-kind",
@@ -308,15 +344,15 @@ impl Lowering {
                         "missing `: kind`",
                     )
                     .help = Some(format!(
-                        "add `: ` and one of {} or a product id",
-                        vocab::COMPONENT_KINDS.join(", ")
+                        "add `:` and one of the kinds {}, or the id of a product",
+                        join_or(vocab::COMPONENT_KINDS)
                     ));
                 }
             }
             (Some(clause), TypeClauseSpec::None) => {
                 self.error(
                     "unexpected-type",
-                    format!("a {} takes no `:` clause", kind.keyword()),
+                    format!("{} takes no `:` clause", with_article(kind.noun())),
                     file,
                     clause.span(),
                     "not expected here",
@@ -335,7 +371,7 @@ impl Lowering {
                     clause.span(),
                     "expected a kind here",
                 )
-                .help = Some(format!("use one of {}", vocab::COMPONENT_KINDS.join(", ")));
+                .help = Some(format!("use one of {}", join_or(vocab::COMPONENT_KINDS)));
             }
             (Some(TypeClause::Type(path)), TypeClauseSpec::Endpoints) => {
                 self.error(
@@ -344,7 +380,11 @@ impl Lowering {
                     file,
                     path.span,
                     "expected `source -> destination`",
-                );
+                )
+                .help = Some(format!(
+                    "name the destination too: `{} -> destination`",
+                    path.text()
+                ));
             }
             (Some(clause), _) => {
                 self.pending_types.push(PendingType {
@@ -365,19 +405,19 @@ impl Lowering {
         let name = attribute.name.text.as_str();
         let spec = kind.spec();
         let help = did_you_mean(name, spec.attrs.iter().map(|a| a.name)).unwrap_or_else(|| {
+            let names: Vec<&str> = spec.attrs.iter().map(|a| a.name).collect();
             format!(
-                "a {} accepts: {}; put your own properties in a `custom {{ }}` block",
-                kind.keyword(),
-                spec.attrs
-                    .iter()
-                    .map(|a| a.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "{} accepts {}; put your own properties in a `custom {{ }}` block",
+                with_article(kind.noun()),
+                join_and(&names)
             )
         });
         self.error(
             "unknown-attribute",
-            format!("unknown attribute `{name}` on a {}", kind.keyword()),
+            format!(
+                "unknown attribute `{name}` on {}",
+                with_article(kind.noun())
+            ),
             file,
             attribute.name.span,
             format!("not in the {} vocabulary", kind.keyword()),
@@ -402,14 +442,20 @@ impl Lowering {
             match entry {
                 Entry::Attribute(a) if a.name.text == "reason" => match &a.value.kind {
                     ValueKind::Str(s) if !s.trim().is_empty() => reason = Some(s.clone()),
-                    _ => {
+                    other => {
+                        let label = if matches!(other, ValueKind::Str(_)) {
+                            "empty"
+                        } else {
+                            "expected a string"
+                        };
                         self.error(
                             "invalid-value",
                             "a suppression's reason must be a non-empty string",
                             file,
                             a.value.span,
-                            "expected a string",
-                        );
+                            label,
+                        )
+                        .help = Some("say in a sentence why the finding is acceptable".into());
                     }
                 },
                 other => {
@@ -551,6 +597,7 @@ impl Lowering {
                         Resolution::Found(p)
                             if self.model.element(p).kind == ElementKind::Product =>
                         {
+                            self.record_reference(path, file, p);
                             self.model.elements[element.0 as usize].product = Some(p);
                             self.model.graph.node(element);
                             return;
@@ -578,7 +625,7 @@ impl Lowering {
                 let help = did_you_mean(&word, candidates).unwrap_or_else(|| {
                     format!(
                         "the IEC 62443-4-2 kinds are {}",
-                        vocab::COMPONENT_KINDS.join(", ")
+                        join_and(vocab::COMPONENT_KINDS)
                     )
                 });
                 self.error(
@@ -591,14 +638,19 @@ impl Lowering {
                 .help = Some(help);
             }
             TypeClause::Endpoints { from, arrow, to } => {
-                let source =
-                    self.reference(from, file, scope, &[ElementKind::Component], "flow source");
+                let source = self.reference(
+                    from,
+                    file,
+                    scope,
+                    &[ElementKind::Component],
+                    Role::FlowSource,
+                );
                 let destination = self.reference(
                     to,
                     file,
                     scope,
                     &[ElementKind::Component],
-                    "flow destination",
+                    Role::FlowDestination,
                 );
                 if let (Some(source), Some(destination)) = (source, destination) {
                     self.model.elements[element.0 as usize].endpoints = Some(Endpoints {
@@ -622,29 +674,28 @@ impl Lowering {
         file: FileId,
         scope: Option<ElemId>,
         kinds: &[ElementKind],
-        role: &str,
+        role: Role,
     ) -> Option<ElemId> {
-        let wanted = kinds
-            .iter()
-            .map(|k| k.keyword())
-            .collect::<Vec<_>>()
-            .join(" or ");
+        let nouns: Vec<&str> = kinds.iter().map(|k| k.noun()).collect();
+        let wanted = with_article(&join_or(&nouns));
         match self.scopes.resolve(path, scope) {
             Resolution::Found(id) => {
+                self.record_reference(path, file, id);
                 let found = self.model.element(id);
                 if kinds.contains(&found.kind) {
                     return Some(id);
                 }
-                let (found_kind, found_at) = (found.kind.keyword(), found.name_at);
+                let (found_kind, found_at) = (with_article(found.kind.noun()), found.name_at);
                 self.error(
                     "wrong-kind",
                     format!(
-                        "`{}` is a {found_kind}, but the {role} must be a {wanted}",
-                        path.text()
+                        "`{}` is {found_kind}, but {}",
+                        path.text(),
+                        role.needs(&wanted)
                     ),
                     file,
                     path.span,
-                    format!("expected a {wanted}"),
+                    format!("expected {wanted}"),
                 )
                 .with_label_mut(Label::new(
                     found_at.file,
@@ -661,10 +712,10 @@ impl Lowering {
                 let first = self.model.element(candidates[0]).qid.clone();
                 self.error(
                     "ambiguous-reference",
-                    format!("`{}` could mean {}", path.text(), names.join(" or ")),
+                    format!("`{}` could mean {}", path.text(), join_or(&names)),
                     file,
                     path.span,
-                    "ambiguous",
+                    "matches more than one element",
                 )
                 .help = Some(format!("qualify the name, for example `{first}`"));
                 None
@@ -679,11 +730,11 @@ impl Lowering {
                 let help = did_you_mean(&path.text(), of_kind.iter().map(|e| e.qid.as_str()))
                     .or_else(|| did_you_mean(&last, of_kind.iter().map(|e| e.id.as_str())))
                     .unwrap_or_else(|| {
-                        format!("declare a {wanted} with this id, or check the spelling")
+                        format!("declare {wanted} with this id, or check the spelling")
                     });
                 self.error(
                     "undefined-reference",
-                    format!("no {wanted} named `{}`", path.text()),
+                    format!("no {} named `{}`", join_or(&nouns), path.text()),
                     file,
                     path.span,
                     "not declared anywhere in the model",
@@ -694,14 +745,18 @@ impl Lowering {
         }
     }
 
+    fn record_reference(&mut self, path: &syntax::Path, file: FileId, target: ElemId) {
+        self.model.references.push(Reference {
+            file,
+            segments: path.segments.iter().map(|s| s.span).collect(),
+            target,
+        });
+    }
+
     fn type_error(&mut self, file: FileId, value: &syntax::Value, attr: &str, ty: &Ty) {
         self.error(
             "invalid-value",
-            format!(
-                "`{attr}` expects {}, found {}",
-                ty.describe(),
-                value.kind.describe()
-            ),
+            format!("`{attr}` expects {}, found {}", ty.describe(), found(value)),
             file,
             value.span,
             format!("expected {}", ty.describe()),
@@ -740,7 +795,7 @@ impl Lowering {
                         value.span,
                         "no such day",
                     )
-                    .help = Some("write the date as YYYY-MM-DD".into());
+                    .help = Some("that day does not exist; check the month and the day".into());
                     None
                 }
             },
@@ -782,7 +837,7 @@ impl Lowering {
                 self.protocol(word.unwrap_or_default(), file, value.span)
             }
             (Ty::Ref(kinds), ValueKind::Path(path)) => self
-                .reference(path, file, scope, kinds, &format!("`{attr}`"))
+                .reference(path, file, scope, kinds, Role::Attribute(attr))
                 .map(Value::Ref),
             (Ty::List(inner), ValueKind::List(items)) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -820,8 +875,8 @@ impl Lowering {
             }
             (Ty::Direction, ValueKind::Direction { from, arrow, to }) => {
                 let zone = [ElementKind::Zone];
-                let from = self.reference(from, file, scope, &zone, "direction")?;
-                let to = self.reference(to, file, scope, &zone, "direction")?;
+                let from = self.reference(from, file, scope, &zone, Role::Attribute(attr))?;
+                let to = self.reference(to, file, scope, &zone, Role::Attribute(attr))?;
                 Some(Value::Direction {
                     from,
                     to,
@@ -833,7 +888,7 @@ impl Lowering {
                 let mut out = Vec::new();
                 for (key, perms) in entries {
                     let zone =
-                        self.reference(key, file, scope, &[ElementKind::Zone], "permission key");
+                        self.reference(key, file, scope, &[ElementKind::Zone], Role::PermissionKey);
                     let list = self.convert(
                         &Ty::List(&Ty::Enum(vocab::PERMISSIONS)),
                         perms,
@@ -992,11 +1047,12 @@ impl Lowering {
                     if seen[fr] {
                         self.error(
                             "invalid-value",
-                            format!("{} is given twice", FR_NAMES[fr]),
+                            format!("`{}` is given twice in `{attr}`", FR_NAMES[fr]),
                             file,
                             key.span,
                             "given again here",
-                        );
+                        )
+                        .help = Some("give each foundational requirement one level".into());
                         return None;
                     }
                     seen[fr] = true;
@@ -1011,7 +1067,7 @@ impl Lowering {
                 if !missing.is_empty() {
                     self.error(
                         "invalid-value",
-                        format!("`{attr}` does not give a level for {}", missing.join(", ")),
+                        format!("`{attr}` does not give a level for {}", join_and(&missing)),
                         file,
                         value.span,
                         "incomplete",
@@ -1239,11 +1295,12 @@ impl Lowering {
                 continue;
             }
             let (kind, qid, at) = (element.kind.keyword(), element.qid.clone(), element.name_at);
-            let list = missing
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let quoted = |names: &[&str]| {
+                let quoted: Vec<String> = names.iter().map(|m| format!("`{m}`")).collect();
+                join_and(&quoted)
+            };
+            let list = quoted(&missing);
+            let required = quoted(element.kind.spec().required);
             self.error(
                 "missing-attribute",
                 format!("{kind} `{qid}` lacks {list}"),
@@ -1251,10 +1308,7 @@ impl Lowering {
                 at.span,
                 format!("missing {list}"),
             )
-            .help = Some(format!(
-                "a {kind} must state {}",
-                element.kind.spec().required.join(", ")
-            ));
+            .help = Some(format!("every {} states {required}", element.kind.noun()));
         }
     }
 }
@@ -1269,6 +1323,46 @@ impl Diagnostic {
     fn with_label_mut(&mut self, label: Label) -> &mut Diagnostic {
         self.secondary.push(label);
         self
+    }
+}
+
+/// Names a value in a message: short values as written, others by their form.
+fn found(value: &syntax::Value) -> String {
+    match &value.kind {
+        ValueKind::Path(p) => format!("`{}`", p.text()),
+        ValueKind::Number(n) | ValueKind::Date(n) => format!("`{n}`"),
+        other => other.describe().to_string(),
+    }
+}
+
+/// What a reference is for, to say why the element it names is of the wrong kind.
+#[derive(Debug, Clone, Copy)]
+enum Role<'a> {
+    Attribute(&'a str),
+    FlowSource,
+    FlowDestination,
+    PermissionKey,
+}
+
+impl Role<'_> {
+    /// "`owner` expects an organization", "a flow source must be a component".
+    fn needs(self, wanted: &str) -> String {
+        match self {
+            Role::Attribute(name) => format!("`{name}` expects {wanted}"),
+            Role::FlowSource => format!("a flow source must be {wanted}"),
+            Role::FlowDestination => format!("a flow destination must be {wanted}"),
+            Role::PermissionKey => format!("a permission is granted on {wanted}"),
+        }
+    }
+}
+
+/// `kind: control`: an item with only a keyword and a one-word type, which is an attribute
+/// written with `:`. Returns the value.
+fn colon_for_equals(item: &Item) -> Option<&syntax::Path> {
+    let bare = item.name.is_none() && item.title.is_none() && item.body.is_none();
+    match &item.type_clause {
+        Some(TypeClause::Type(path)) if bare => Some(path),
+        _ => None,
     }
 }
 

@@ -111,12 +111,25 @@ impl Element {
     }
 }
 
+/// A path in the source that lowering resolved to an element. The language server reads these
+/// for go-to-definition, find-references and rename.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub file: FileId,
+    /// Each segment of the path as written: `site_a.control.plc1` has three. The last names
+    /// `target`; each one before it names the element one level further out.
+    pub segments: Vec<Span>,
+    pub target: ElemId,
+}
+
 #[derive(Debug, Default)]
 pub struct Model {
     pub sources: SourceMap,
     pub elements: Vec<Element>,
     pub by_qid: HashMap<String, ElemId>,
     pub suppressions: Vec<Suppression>,
+    /// Every resolved reference, in the order lowering met them.
+    pub references: Vec<Reference>,
     pub graph: ModelGraph,
     /// For each element, its zone: a component's zone, a zone's enclosing zone.
     zone_of: Vec<Option<ElemId>>,
@@ -125,6 +138,14 @@ pub struct Model {
 }
 
 impl Model {
+    /// A model with files but no elements: what a joined multi-workspace report carries.
+    pub fn with_sources(sources: SourceMap) -> Model {
+        Model {
+            sources,
+            ..Model::default()
+        }
+    }
+
     pub fn element(&self, id: ElemId) -> &Element {
         &self.elements[id.0 as usize]
     }

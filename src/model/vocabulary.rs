@@ -52,6 +52,15 @@ impl ElementKind {
         }
     }
 
+    /// How messages name an element of this kind: the keyword, except where the keyword alone
+    /// reads badly in a sentence ("an evidence record").
+    pub fn noun(self) -> &'static str {
+        match self {
+            ElementKind::Evidence => "evidence record",
+            other => other.keyword(),
+        }
+    }
+
     pub fn from_keyword(word: &str) -> Option<ElementKind> {
         ElementKind::ALL.into_iter().find(|k| k.keyword() == word)
     }
@@ -115,10 +124,13 @@ impl Ty {
             Ty::Enum(words) => one_of(words),
             Ty::Protocol => "a protocol (a known name, or a string for a proprietary one)".into(),
             Ty::Ref(kinds) => {
-                let names: Vec<&str> = kinds.iter().map(|k| k.keyword()).collect();
-                format!("a reference to a {}", names.join(" or "))
+                let names: Vec<&str> = kinds.iter().map(|k| k.noun()).collect();
+                format!(
+                    "a reference to {}",
+                    crate::diagnostics::with_article(&crate::diagnostics::join_or(&names))
+                )
             }
-            Ty::List(inner) => format!("a list of {}", inner.describe().trim_start_matches("a ")),
+            Ty::List(inner) => format!("a list of {}", inner.plural()),
             Ty::Service => "a service (`protocol:port`)".into(),
             Ty::Direction => "a direction (`zone_a -> zone_b`) or `both`".into(),
             Ty::Permissions => "a map from zones to lists of permissions".into(),
@@ -129,12 +141,32 @@ impl Ty {
     }
 }
 
+impl Ty {
+    /// The type named in the plural, for "a list of ...".
+    fn plural(&self) -> String {
+        match self {
+            Ty::Ref(kinds) => {
+                let names: Vec<String> = kinds.iter().map(|k| format!("{}s", k.noun())).collect();
+                crate::diagnostics::join_or(&names)
+            }
+            Ty::Enum(words) => {
+                let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+                format!("words ({})", crate::diagnostics::join_or(&quoted))
+            }
+            Ty::Service => "services (`protocol:port`)".into(),
+            Ty::Str => "strings".into(),
+            other => format!("values of type {}", other.describe()),
+        }
+    }
+}
+
 fn one_of(words: &[&str]) -> String {
     let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
     match quoted.as_slice() {
         [] => "nothing".into(),
         [one] => one.clone(),
-        [init @ .., last] => format!("one of {} or {last}", init.join(", ")),
+        [_, _] => crate::diagnostics::join_or(&quoted),
+        _ => format!("one of {}", crate::diagnostics::join_or(&quoted)),
     }
 }
 

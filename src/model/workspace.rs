@@ -4,9 +4,9 @@
 //! All reading goes through [`FileSystem`], so the language server can serve unsaved buffers
 //! and tests can serve strings. Nothing here writes.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, FileId, Label, SourceMap};
 use crate::syntax::{self, Item, Span, SyntaxFile};
@@ -20,6 +20,11 @@ pub trait FileSystem {
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
     /// How the path is shown to the user.
     fn display_name(&self, path: &Path) -> String;
+    /// Parses a file's text. The language server overrides this to reuse the trees of files
+    /// that did not change since its last build: parsing is most of a rebuild's time.
+    fn parse(&self, _path: &Path, text: &str) -> SyntaxFile {
+        syntax::parse(text)
+    }
 }
 
 /// The real disk, with names shown relative to `base` where possible.
@@ -38,6 +43,78 @@ impl FileSystem for Disk {
         let shown = path.strip_prefix(&self.base).unwrap_or(path);
         shown.to_string_lossy().replace('\\', "/")
     }
+}
+
+/// Files held in memory, under a made-up absolute root: for tests, and for editors that check
+/// unsaved buffers. Paths are normalised without touching the disk; there are no symlinks.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryFs {
+    root: PathBuf,
+    files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl MemoryFs {
+    /// An empty file system whose files are shown relative to `root` (an absolute path).
+    pub fn new(root: impl Into<PathBuf>) -> MemoryFs {
+        MemoryFs {
+            root: normalize(&root.into()),
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// Adds or replaces a file; a relative path is taken relative to the root.
+    pub fn insert(&mut self, path: impl AsRef<Path>, contents: impl Into<Vec<u8>>) -> PathBuf {
+        let path = normalize(&self.root.join(path));
+        self.files.insert(path.clone(), contents.into());
+        path
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Every file, in path order.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.keys().cloned().collect()
+    }
+}
+
+impl FileSystem for MemoryFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.files
+            .get(&normalize(path))
+            .cloned()
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+    }
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        let path = normalize(path);
+        let exists =
+            self.files.contains_key(&path) || self.files.keys().any(|file| file.starts_with(&path));
+        if exists {
+            Ok(path)
+        } else {
+            Err(io::Error::from(io::ErrorKind::NotFound))
+        }
+    }
+    fn display_name(&self, path: &Path) -> String {
+        let shown = path.strip_prefix(&self.root).unwrap_or(path);
+        shown.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// Resolves `.` and `..` in a path by its text alone. A `..` above the root stays at the root.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Documented limits (see docs/limits.md). Each is far above what a real plant needs.
@@ -160,11 +237,14 @@ impl<'a> Loader<'a> {
             Ok(bytes) => bytes,
             Err(err) => {
                 let id = self.add_source(&path, "");
-                self.diagnostics.push(Diagnostic::error(
-                    "unreadable-file",
-                    format!("cannot read this file: {err}"),
-                    Label::new(id, Span::default(), ""),
-                ));
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "unreadable-file",
+                        format!("cannot read this file: {err}"),
+                        Label::new(id, Span::default(), ""),
+                    )
+                    .with_help("check that the file exists and that you may read it"),
+                );
                 return;
             }
         };
@@ -203,7 +283,7 @@ impl<'a> Loader<'a> {
             }
         };
         let id = self.add_source(&path, &text);
-        let tree = syntax::parse(&text);
+        let tree = self.fs.parse(&path, &text);
         for error in &tree.errors {
             self.diagnostics.push(syntax_diagnostic(id, error));
         }
@@ -225,17 +305,32 @@ impl<'a> Loader<'a> {
             );
             return;
         };
-        if item.name.is_some() || item.body.is_some() || item.type_clause.is_some() {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "invalid-import",
-                    "an import takes only a quoted path",
-                    Label::new(file, item.span, "unexpected parts"),
-                )
-                .with_help("write `import \"relative/path.iacs\"`"),
-            );
+        let extra = [
+            item.name.as_ref().map(|n| n.span),
+            item.type_clause.as_ref().map(|t| t.span()),
+            item.body.as_ref().map(|b| b.span),
+        ];
+        let mut extra = extra.into_iter().flatten();
+        if let Some(first) = extra.next() {
+            let mut diagnostic = Diagnostic::error(
+                "invalid-import",
+                "an import takes only a quoted path",
+                Label::new(file, first, "not part of an import"),
+            )
+            .with_help("write `import \"relative/path.iacs\"`");
+            for span in extra {
+                diagnostic = diagnostic.with_label(Label::new(file, span, "nor is this"));
+            }
+            self.diagnostics.push(diagnostic);
         }
         let joined = path.parent().unwrap_or(Path::new("")).join(&target.value);
+        // Checked on the text first, so that a path leaving the workspace is refused whether
+        // or not it exists (zonelint does not probe outside), then on the canonical path,
+        // which catches symbolic links pointing out.
+        if !normalize(&joined).starts_with(self.root) {
+            self.outside_workspace(file, target);
+            return;
+        }
         let Ok(resolved) = self.fs.canonicalize(&joined) else {
             self.diagnostics.push(
                 Diagnostic::error(
@@ -248,32 +343,41 @@ impl<'a> Loader<'a> {
             return;
         };
         if !resolved.starts_with(self.root) {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "import-outside-workspace",
-                    format!("`{}` is outside the workspace", target.value),
-                    Label::new(file, target.span, "leaves the workspace"),
-                )
-                .with_help(format!(
-                    "imports must stay inside {}; move the file or check from a higher directory",
-                    self.root.display()
-                )),
-            );
+            self.outside_workspace(file, target);
             return;
         }
         if depth + 1 > self.limits.max_import_depth {
-            self.diagnostics.push(Diagnostic::error(
-                "import-too-deep",
-                format!(
-                    "imports nest more than {} files deep",
-                    self.limits.max_import_depth
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "import-too-deep",
+                    format!(
+                        "imports nest more than {} files deep",
+                        self.limits.max_import_depth
+                    ),
+                    Label::new(file, target.span, "this import is not followed"),
+                )
+                .with_help(
+                    "import the deeper files directly from a file nearer the top, so the chain is shorter",
                 ),
-                Label::new(file, target.span, "this import is not followed"),
-            ));
+            );
             return;
         }
         self.imports.push((file, target.span, resolved.clone()));
         self.enqueue(resolved, depth + 1);
+    }
+
+    fn outside_workspace(&mut self, file: FileId, target: &syntax::StrLit) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                "import-outside-workspace",
+                format!("`{}` is outside the workspace", target.value),
+                Label::new(file, target.span, "leaves the workspace"),
+            )
+            .with_help(format!(
+                "imports must stay inside {}; move the file or check from a higher directory",
+                self.root.display()
+            )),
+        );
     }
 
     /// Import cycles, found with an iterative depth-first search over the import edges.
@@ -320,11 +424,26 @@ impl<'a> Loader<'a> {
                             .map(|(f, _)| self.sources.get(*f).name.clone())
                             .chain([self.sources.get(to).name.clone()])
                             .collect();
-                        reported.push(
-                            Diagnostic::error("import-cycle", "this import closes a cycle", Label::new(file, span, "imports a file that imports this one"))
-                                .with_note(format!("cycle: {}", chain.join(" -> ")))
-                                .with_help("break the cycle: move what both files need into a third file that imports neither"),
-                        );
+                        let diagnostic = if to == file {
+                            Diagnostic::error(
+                                "import-cycle",
+                                "this file imports itself",
+                                Label::new(file, span, "imports the file it is written in"),
+                            )
+                            .with_help("remove this import")
+                        } else {
+                            Diagnostic::error(
+                                "import-cycle",
+                                "this import closes a cycle",
+                                Label::new(file, span, "imports a file that imports this one"),
+                            )
+                            .with_note(format!("cycle: {}", chain.join(" -> ")))
+                            .with_help(
+                                "break the cycle: move what both files need into a third file \
+                                 that imports neither",
+                            )
+                        };
+                        reported.push(diagnostic);
                     }
                     Mark::Done => {}
                 }

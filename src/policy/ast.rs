@@ -52,7 +52,6 @@ pub enum FixValue {
 #[derive(Debug, Clone)]
 pub struct Template {
     pub parts: Vec<TemplatePart>,
-    pub span: Span,
 }
 
 #[derive(Debug, Clone)]

@@ -669,23 +669,21 @@ impl Compiler<'_> {
                 }
             }
         }
-        if builtin == Builtin::Selected {
-            if let Some(CArg::Expr(CExpr {
+        if builtin == Builtin::Selected
+            && let Some(CArg::Expr(CExpr {
                 kind: CKind::Str(id),
                 span: s,
                 ..
             })) = compiled.first()
-            {
-                if self.catalogues.get(id).is_none() {
-                    let help = did_you_mean(id, self.catalogues.ids());
-                    self.error(
-                        *s,
-                        format!("unknown requirement `{id}`"),
-                        "not in any catalogue",
-                        help,
-                    );
-                }
-            }
+            && self.catalogues.get(id).is_none()
+        {
+            let help = did_you_mean(id, self.catalogues.ids());
+            self.error(
+                *s,
+                format!("unknown requirement `{id}`"),
+                "not in any catalogue",
+                help,
+            );
         }
         let ty = match builtin {
             Builtin::Count | Builtin::SlDistance | Builtin::Abs | Builtin::Len => T::Num,
@@ -816,10 +814,10 @@ impl Compiler<'_> {
             .into_iter()
             .zip([&right.ty, &left.ty])
         {
-            if let T::WordLit(w) = &side.ty {
-                if *other != T::Any {
-                    self.unknown_name(w, e.span);
-                }
+            if let T::WordLit(w) = &side.ty
+                && *other != T::Any
+            {
+                self.unknown_name(w, e.span);
             }
         }
         CExpr {

@@ -94,21 +94,35 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct BudgetExceeded;
 
+/// A breadth-first tree: zone -> (conduit it was entered by, zone it was entered from).
+type BfsTree = HashMap<ElemId, (ElemId, ElemId)>;
+
 /// Per-run caches shared by all policies.
 #[derive(Default)]
 pub struct Caches {
     /// (from zone, condition id) -> breadth-first tree: zone -> (conduit, previous zone)
-    trees: RefCell<HashMap<(ElemId, usize), Rc<HashMap<ElemId, (ElemId, ElemId)>>>>,
+    trees: RefCell<HashMap<(ElemId, usize), Rc<BfsTree>>>,
     reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    /// Host device -> the applications whose `host` it is, built on first use.
+    hosted: std::cell::OnceCell<HashMap<ElemId, Vec<ElemId>>>,
     /// Compensations that covered a gap inside `unmet`, so they are not reported as unused.
     pub used_compensations: RefCell<std::collections::HashSet<ElemId>>,
     /// component -> the zones (and everything around them) its flows reach, for `serves`.
     flow_reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
-    /// component -> the flows that start or end on it, in model order; built on first use so
-    /// that `c.flows` is not a scan of every flow for every component.
-    flows_at: RefCell<Option<Rc<HashMap<ElemId, Vec<ElemId>>>>>,
-    /// host -> the applications whose `host` it is, built on first use.
-    hosted: RefCell<Option<Rc<HashMap<ElemId, Vec<ElemId>>>>>,
+}
+
+impl Caches {
+    fn hosted(&self, model: &Model) -> &HashMap<ElemId, Vec<ElemId>> {
+        self.hosted.get_or_init(|| {
+            let mut map: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
+            for &c in model.all(ElementKind::Component) {
+                if let Some(host) = model.element(c).value("host").and_then(Value::as_ref) {
+                    map.entry(host).or_default().push(c);
+                }
+            }
+            map
+        })
+    }
 }
 
 pub struct Evaluator<'a> {
@@ -230,11 +244,11 @@ impl<'a> Evaluator<'a> {
             return self.locate(at);
         }
         for step in &policy.steps {
-            if let Step::For(slot, _) = step {
-                if let V::Elem(e) = &self.slots[*slot] {
-                    let element = self.model.element(*e);
-                    return Ok(Some((*e, element.name_at)));
-                }
+            if let Step::For(slot, _) = step
+                && let V::Elem(e) = &self.slots[*slot]
+            {
+                let element = self.model.element(*e);
+                return Ok(Some((*e, element.name_at)));
             }
         }
         Ok(None)
@@ -242,12 +256,12 @@ impl<'a> Evaluator<'a> {
 
     /// Where an expression points: an attribute's value, or an element's name.
     fn locate(&mut self, e: &CExpr) -> Result<Option<(ElemId, Location)>, BudgetExceeded> {
-        if let CKind::Attr(base, name) = &e.kind {
-            if let V::Elem(id) = self.eval(base)? {
-                let element = self.model.element(id);
-                let at = element.attr(name).map_or(element.name_at, |a| a.value_at);
-                return Ok(Some((id, at)));
-            }
+        if let CKind::Attr(base, name) = &e.kind
+            && let V::Elem(id) = self.eval(base)?
+        {
+            let element = self.model.element(id);
+            let at = element.attr(name).map_or(element.name_at, |a| a.value_at);
+            return Ok(Some((id, at)));
         }
         Ok(match self.eval(e)? {
             V::Elem(id) => Some((id, self.model.element(id).name_at)),
@@ -548,24 +562,28 @@ impl<'a> Evaluator<'a> {
             Derived::ComponentKind => e.component_kind.map_or(V::None, V::Word),
             Derived::ComponentProduct => opt(e.product),
             Derived::ComponentFlows | Derived::ComponentFlowsIn | Derived::ComponentFlowsOut => {
-                let index = self.flows_at();
-                let at = index.get(&id).map_or(&[][..], Vec::as_slice);
-                let flows = at.iter().copied().filter(|f| {
-                    m.element(*f).endpoints.is_some_and(|ends| match d {
-                        Derived::ComponentFlowsIn => {
-                            ends.destination == id || (ends.both_ways && ends.source == id)
-                        }
-                        Derived::ComponentFlowsOut => {
-                            ends.source == id || (ends.both_ways && ends.destination == id)
-                        }
-                        _ => ends.source == id || ends.destination == id,
-                    })
-                });
-                Self::elems(flows.collect::<Vec<_>>())
+                use petgraph::Direction::{Incoming, Outgoing};
+                let out = m.graph.flows_at(id, Outgoing);
+                let inc = m.graph.flows_at(id, Incoming);
+                let both_ways = |f: &ElemId| m.element(*f).endpoints.is_some_and(|x| x.both_ways);
+                let mut flows: Vec<ElemId> = match d {
+                    Derived::ComponentFlowsIn => inc
+                        .into_iter()
+                        .chain(out.into_iter().filter(both_ways))
+                        .collect(),
+                    Derived::ComponentFlowsOut => out
+                        .into_iter()
+                        .chain(inc.into_iter().filter(both_ways))
+                        .collect(),
+                    _ => out.into_iter().chain(inc).collect(),
+                };
+                flows.sort_unstable();
+                flows.dedup();
+                Self::elems(flows)
             }
             Derived::ComponentEnforces => Self::elems(m.graph.conduits_enforced_by(id)),
             Derived::ComponentHosted => {
-                Self::elems(self.hosted().get(&id).cloned().unwrap_or_default())
+                Self::elems(self.caches.hosted(m).get(&id).cloned().unwrap_or_default())
             }
             Derived::FlowSource => opt(e.endpoints.map(|x| x.source)),
             Derived::FlowDestination => opt(e.endpoints.map(|x| x.destination)),
@@ -929,41 +947,6 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Flows by the components at their ends (a flow from a component to itself once).
-    fn flows_at(&self) -> Rc<HashMap<ElemId, Vec<ElemId>>> {
-        if let Some(index) = self.caches.flows_at.borrow().as_ref() {
-            return index.clone();
-        }
-        let mut index: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
-        for &f in self.model.all(ElementKind::Flow) {
-            if let Some(ends) = self.model.element(f).endpoints {
-                index.entry(ends.source).or_default().push(f);
-                if ends.destination != ends.source {
-                    index.entry(ends.destination).or_default().push(f);
-                }
-            }
-        }
-        let index = Rc::new(index);
-        *self.caches.flows_at.borrow_mut() = Some(index.clone());
-        index
-    }
-
-    /// Applications by the host they run on.
-    fn hosted(&self) -> Rc<HashMap<ElemId, Vec<ElemId>>> {
-        if let Some(index) = self.caches.hosted.borrow().as_ref() {
-            return index.clone();
-        }
-        let mut index: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
-        for &c in self.model.all(ElementKind::Component) {
-            if let Some(host) = self.model.element(c).value("host").and_then(Value::as_ref) {
-                index.entry(host).or_default().push(c);
-            }
-        }
-        let index = Rc::new(index);
-        *self.caches.hosted.borrow_mut() = Some(index.clone());
-        index
-    }
-
     /// Everything the other ends of a component's flows lie in (their zones and the zones and
     /// sites around them), computed once per component and run.
     fn flow_reach(&self, component: ElemId) -> Rc<std::collections::HashSet<ElemId>> {
@@ -972,8 +955,12 @@ impl<'a> Evaluator<'a> {
         }
         let m = self.model;
         let mut reached = std::collections::HashSet::new();
-        let index = self.flows_at();
-        for &f in index.get(&component).map_or(&[][..], Vec::as_slice) {
+        let flows = m
+            .graph
+            .flows_at(component, petgraph::Direction::Outgoing)
+            .into_iter()
+            .chain(m.graph.flows_at(component, petgraph::Direction::Incoming));
+        for f in flows {
             let Some(ends) = m.element(f).endpoints else {
                 continue;
             };

@@ -366,7 +366,7 @@ fn template(pair: Pair<Rule>, text: &str) -> Result<Template, ParseError> {
     if !literal.is_empty() {
         parts.push(TemplatePart::Text(literal));
     }
-    Ok(Template { parts, span: whole })
+    Ok(Template { parts })
 }
 
 /// Moves an expression parsed from a substring to its place in the file.

@@ -6,10 +6,13 @@
 
 mod ast;
 mod chunk;
+mod dump;
+mod errors;
 mod parse;
 
 pub use ast::*;
 pub use chunk::{Comment, MAX_NESTING};
+pub use dump::dump;
 pub use parse::parse;
 
 /// A byte range in one file. Kept small and `Copy`; converted to editor positions at the edges.

@@ -1,16 +1,16 @@
 //! pest pairs to our own tree. Nothing above this module sees pest.
 
 use pest::Parser;
-use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 
+use super::Span;
 use super::ast::*;
 use super::chunk::{Chunk, scan};
-use super::{Span, SyntaxError};
+use super::errors;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/model.pest"]
-struct ModelParser;
+pub(super) struct ModelParser;
 
 /// Parses one file. Never fails: errors are collected in [`SyntaxFile::errors`].
 pub fn parse(text: &str) -> SyntaxFile {
@@ -37,103 +37,12 @@ pub fn parse(text: &str) -> SyntaxFile {
                 }
             }
             Err(err) => {
-                file.errors.push(syntax_error(&err, source, span.start));
+                file.errors.push(errors::syntax_error(&err, text, span));
                 file.broken.push(span);
             }
         }
     }
     file
-}
-
-fn syntax_error(err: &pest::error::Error<Rule>, source: &str, base: usize) -> SyntaxError {
-    let pos = match err.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
-    let found = describe_found(&source[pos..]);
-    let width = found.1;
-    let expected = match &err.variant {
-        ErrorVariant::ParsingError { positives, .. } => expected_words(positives),
-        ErrorVariant::CustomError { message } => message.clone(),
-    };
-    SyntaxError {
-        code: "syntax-error",
-        message: format!("expected {expected}, found {}", found.0),
-        span: Span::new(base + pos, base + pos + width),
-        label: format!("expected {expected}"),
-        help: help_for(&expected, &source[pos..]),
-        related: None,
-    }
-}
-
-/// Names what the parser tripped on, the way a user sees it, and how many bytes to underline.
-fn describe_found(rest: &str) -> (String, usize) {
-    let Some(c) = rest.chars().next() else {
-        return ("the end of the file".into(), 0);
-    };
-    if c == '\n' || c == '\r' {
-        return ("the end of the line".into(), 0);
-    }
-    if c.is_alphanumeric() || c == '_' {
-        let word: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
-            .collect();
-        return (format!("`{word}`"), word.len());
-    }
-    if c == '"' {
-        return ("a string".into(), 1);
-    }
-    (format!("`{c}`"), c.len_utf8())
-}
-
-fn expected_words(positives: &[Rule]) -> String {
-    let mut words: Vec<&str> = positives.iter().map(|r| rule_words(*r)).collect();
-    words.sort_unstable();
-    words.dedup();
-    match words.as_slice() {
-        [] => "something else".into(),
-        [one] => (*one).into(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
-/// Grammar rules in the words of the language reference, never pest's rule names.
-fn rule_words(rule: Rule) -> &'static str {
-    match rule {
-        Rule::item | Rule::keyword => "an item such as `zone` or `conduit`",
-        Rule::attribute | Rule::attr_name => "an attribute (`name = value`)",
-        Rule::name => "a name",
-        Rule::type_clause => "`:` and a type",
-        Rule::endpoints => "`source -> destination`",
-        Rule::arrow => "`->` or `<->`",
-        Rule::title | Rule::string | Rule::string_v | Rule::string_inner => "a string",
-        Rule::block => "`{`",
-        Rule::list => "a list `[...]`",
-        Rule::map => "a map `{ KEY: value }`",
-        Rule::map_entry => "a map entry `KEY: value`",
-        Rule::direction => "a direction `a -> b`",
-        Rule::service => "a service `protocol:port`",
-        Rule::date => "a date",
-        Rule::number | Rule::integer => "a number",
-        Rule::path | Rule::ident => "a name",
-        Rule::value => "a value",
-        Rule::EOI => "the end of the item",
-        _ => "something else",
-    }
-}
-
-fn help_for(expected: &str, rest: &str) -> Option<String> {
-    if expected.contains("the end of the item") && rest.starts_with('}') {
-        return Some("this `}` closes nothing: remove it, or look for a missing `{` above".into());
-    }
-    if rest.starts_with(':') && expected.contains("attribute") {
-        return Some("attributes are written `name = value`, with `=`".into());
-    }
-    if expected.contains("value") && rest.starts_with(['\n', '\r']) {
-        return Some("give the attribute a value after `=`".into());
-    }
-    None
 }
 
 /// Converts pairs to tree nodes, shifting chunk-relative offsets to file offsets.
@@ -157,10 +66,15 @@ impl Lower {
     fn item(&self, pair: Pair<Rule>) -> Item {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let keyword = self.ident(inner.next().expect("an item starts with its keyword"));
+        let mut head = inner
+            .next()
+            .expect("an item starts with its head")
+            .into_inner();
+        let keyword = self.ident(head.next().expect("a head starts with its keyword"));
+        let name = head.next().map(|n| self.ident(n));
         let mut item = Item {
             keyword,
-            name: None,
+            name,
             type_clause: None,
             title: None,
             body: None,
@@ -168,12 +82,22 @@ impl Lower {
         };
         for part in inner {
             match part.as_rule() {
-                Rule::name => item.name = Some(self.ident(part)),
                 Rule::type_clause => item.type_clause = Some(self.type_clause(part)),
                 Rule::title => item.title = Some(self.string(part)),
                 Rule::block => item.body = Some(self.block(part)),
                 other => unreachable!("unexpected {other:?} in an item header"),
             }
+        }
+        // pest's span of an item without a block runs on over the whitespace and comments it
+        // skipped looking for one; end the item where its last part ends.
+        if item.body.is_none() {
+            let last = [
+                Some(item.keyword.span.end),
+                item.name.as_ref().map(|n| n.span.end),
+                item.type_clause.as_ref().map(|t| t.span().end),
+                item.title.as_ref().map(|t| t.span.end),
+            ];
+            item.span.end = last.into_iter().flatten().max().unwrap_or(item.span.end);
         }
         item
     }

@@ -93,7 +93,12 @@ pub fn run(args: &CheckArgs) -> Outcome {
         today: Date::today(),
         achieved_levels: true,
     };
-    let report = check::check(&discovered.root, &discovered.files, &disk, &options);
+    let reports = discovered
+        .workspaces
+        .iter()
+        .map(|(root, files)| check::check(root, files, &disk, &options))
+        .collect();
+    let report = check::merge(reports);
 
     let text = match args.format {
         Format::Human => output::human::write(&report, render_options(args.color)),

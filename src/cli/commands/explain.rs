@@ -8,7 +8,7 @@ use clap::Args;
 use crate::check;
 use crate::cli::Outcome;
 use crate::cli::commands::check::{Color, load_policies, render_options};
-use crate::diagnostics::{RuleDoc, closest};
+use crate::diagnostics::{CodeDoc, MODEL_CODES, RuleDoc, closest, model_code};
 use crate::model::reqid;
 use crate::policy::{CheckKind, PolicySet, Requirement};
 
@@ -51,15 +51,22 @@ pub fn explain(policies: &PolicySet, id: &str) -> Result<String, String> {
     if let Some(rule) = rules.iter().find(|r| r.id.eq_ignore_ascii_case(id.trim())) {
         return Ok(rule_text(policies, rule));
     }
+    if let Some(code) = model_code(&id.trim().to_ascii_lowercase()) {
+        return Ok(code_text(code));
+    }
     let ids: Vec<&str> = rules
         .iter()
         .map(|r| r.id.as_str())
         .chain(policies.catalogues.ids())
+        .chain(MODEL_CODES.iter().map(|c| c.code))
         .collect();
     let suggestion = nearest(id, &ids);
     Err(match suggestion {
-        Some(s) => format!("unknown rule or requirement `{id}`; did you mean `{s}`?"),
-        None => format!("unknown rule or requirement `{id}`; `zonelint policies` lists the rules"),
+        Some(s) => format!("unknown rule, requirement or code `{id}`; did you mean `{s}`?"),
+        None => format!(
+            "unknown rule, requirement or code `{id}`; `zonelint policies` lists the rules, \
+             docs/codes/ the codes"
+        ),
     })
 }
 
@@ -130,6 +137,16 @@ fn requirement(policies: &PolicySet, r: &Requirement) -> String {
         }
     }
     out
+}
+
+/// A model error code: its page from docs/codes/.
+fn code_text(code: &CodeDoc) -> String {
+    format!(
+        "{} — model error\n\n{}\n\nDocumentation: {}\n",
+        code.code,
+        code.body(),
+        code.url()
+    )
 }
 
 fn rule_text(policies: &PolicySet, rule: &RuleDoc) -> String {
