@@ -58,8 +58,13 @@ zone supervisory "Supervisory zone" {
   owner             = plant_owner
   boundary          = "VLAN 20 behind fw1"
   physical_boundary = "Control room rack R1"
+  segmentation      = physical
 
-  component scada1 : host-device "SCADA server" { functions = [scada]  sl_capability = 1 }
+  component scada1 : host-device "SCADA server" {
+    functions          = [scada]
+    sl_capability      = 1
+    malware_protection = local
+  }
 }
 
 zone control "Control zone" {
@@ -69,8 +74,13 @@ zone control "Control zone" {
   owner             = plant_owner
   boundary          = "VLAN 10 behind fw1"
   physical_boundary = "Control cabinet C1"
+  segmentation      = physical
 
-  component fw1 : network-device "Boundary firewall" { functions = [firewall]  sl_capability = 1 }
+  component fw1 : network-device "Boundary firewall" {
+    functions     = [firewall]
+    sl_capability = 1
+    config_record = "https://git.example.com/ot/firewalls/fw1"
+  }
   component plc1 : embedded-device "Line PLC" { functions = [controller]  sl_capability = 1 }
 }
 
@@ -83,13 +93,14 @@ conduit supervisory_to_control "Supervisory to control" {
     protocol   = opc-ua
     port       = 4840
     auth       = certificate
+    integrity  = cryptographic
     encryption = tls
   }
 }
 
 /// Records that no drawing can show: where the audit logs, integrity checks and backups are.
 evidence operations_records "Audit storage, integrity checks, backups and power" {
-  requirement = ["SR 2.9", "SR 3.3", "SR 7.3 RE 1", "SR 7.4", "SR 7.5"]
+  requirement = ["SR 2.9", "SR 3.3", "SR 7.3", "SR 7.3 RE 1", "SR 7.4", "SR 7.5"]
   scope       = [supervisory, control]
   location    = "https://wiki.example.com/ot/records"
   date        = 2026-01-15

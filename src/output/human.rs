@@ -24,8 +24,14 @@ pub fn write(report: &Report, context: &Context) -> String {
         out.push_str(&render(diagnostic, &report.model.sources, context.render));
         out.push('\n');
     }
+    let (levels, compact): (Vec<&Diagnostic>, Vec<&Diagnostic>) = compact
+        .into_iter()
+        .partition(|d| d.code == BELOW_TARGET && !report.achieved.is_empty());
     for diagnostic in compact {
         out.push_str(&one_entry(report, diagnostic));
+    }
+    if !levels.is_empty() {
+        out.push_str(&levels_table(report, &levels));
     }
     if !out.is_empty() && !out.ends_with("\n\n") {
         out.push('\n');
@@ -59,6 +65,50 @@ fn one_entry(report: &Report, d: &Diagnostic) -> String {
         for line in note.lines() {
             out.push_str(&format!("      {line}\n"));
         }
+    }
+    out
+}
+
+/// The achieved-level findings as one table: SL-T/SL-A per FR for each zone and conduit below
+/// target, with `!` on the FRs that fall short.
+fn levels_table(report: &Report, findings: &[&Diagnostic]) -> String {
+    use crate::model::value::FR_NAMES;
+    let model = &report.model;
+    let rows: Vec<(String, String, String)> = findings
+        .iter()
+        .filter_map(|d| {
+            let element = model.lookup(&d.finding.as_ref()?.element)?;
+            let levels = report.achieved.iter().find(|a| a.element == element)?;
+            let e = model.element(element);
+            let cells: Vec<String> = (0..7)
+                .map(|i| {
+                    let (t, a) = (levels.target.get(i), levels.achieved.get(i));
+                    format!("{t}/{a}{}", if a < t { "!" } else { " " })
+                })
+                .map(|c| format!("{c:>5}"))
+                .collect();
+            let (line, column) = model.sources.line_col(d.primary.file, d.primary.span.start);
+            let place = format!("{}:{line}:{column}", model.sources.get(d.primary.file).name);
+            Some((
+                format!("{} {}", e.kind.keyword(), e.qid),
+                cells.concat(),
+                place,
+            ))
+        })
+        .collect();
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let header: String = FR_NAMES.iter().map(|n| format!("{n:>5} ")).collect();
+    let mut out = format!(
+        "warning[{BELOW_TARGET}]: {} below target (SL-T/SL-A per FR, `!` where SL-A falls short; `zonelint explain {BELOW_TARGET}`, `zonelint report` for the requirements behind each)\n",
+        if rows.len() == 1 {
+            "1 zone or conduit is".to_string()
+        } else {
+            format!("{} zones and conduits are", rows.len())
+        }
+    );
+    out.push_str(&format!("  {:width$} {header}\n", ""));
+    for (name, cells, place) in rows {
+        out.push_str(&format!("  {name:width$} {cells}  {place}\n"));
     }
     out
 }
