@@ -83,9 +83,8 @@ fn levels_table(report: &Report, findings: &[&Diagnostic]) -> String {
             let cells: Vec<String> = (0..7)
                 .map(|i| {
                     let (t, a) = (levels.target.get(i), levels.achieved.get(i));
-                    format!("{t}/{a}{}", if a < t { "!" } else { " " })
+                    format!("{:>4}{}", format!("{t}/{a}"), if a < t { "!" } else { " " })
                 })
-                .map(|c| format!("{c:>5}"))
                 .collect();
             let (line, column) = model.sources.line_col(d.primary.file, d.primary.span.start);
             let place = format!("{}:{line}:{column}", model.sources.get(d.primary.file).name);
@@ -97,7 +96,7 @@ fn levels_table(report: &Report, findings: &[&Diagnostic]) -> String {
         })
         .collect();
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
-    let header: String = FR_NAMES.iter().map(|n| format!("{n:>5} ")).collect();
+    let header: String = FR_NAMES.iter().map(|n| format!("{n:>4} ")).collect();
     let mut out = format!(
         "warning[{BELOW_TARGET}]: {} below target (SL-T/SL-A per FR, `!` where SL-A falls short; `zonelint explain {BELOW_TARGET}`, `zonelint report` for the requirements behind each)\n",
         if rows.len() == 1 {
