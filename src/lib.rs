@@ -12,6 +12,7 @@ pub mod compliance;
 pub mod config;
 pub mod diagnostics;
 pub mod fmt;
+pub mod generate;
 pub mod lsp;
 pub mod model;
 pub mod output;

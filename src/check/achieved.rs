@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, FindingInfo, FindingState, Label, Severity, fingerprint};
 use crate::model::value::FR_NAMES;
-use crate::model::{Date, ElemId, ElementKind, Model, SlVector, Value, reqid};
+use crate::model::{Date, ElemId, ElementKind, Model, SlVector, Value};
 use crate::policy::capability::{compensation_for, evidence_missing};
 use crate::policy::{Catalogues, CheckKind, Requirement};
 
@@ -154,9 +154,21 @@ fn one(
     } else {
         model.graph.via(element)
     };
-    let weakest_capability = components
+    let members: Vec<Member> = components
         .iter()
-        .filter_map(|c| model.element(*c).sl("sl_capability"))
+        .map(|&id| {
+            let e = model.element(id);
+            Member {
+                id,
+                qid: &e.qid,
+                capability: e.sl("sl_capability"),
+                provides: crate::model::records::requirement_list(e.value("provides")),
+            }
+        })
+        .collect();
+    let weakest_capability = members
+        .iter()
+        .filter_map(|m| m.capability)
         .reduce(|a, b| SlVector(std::array::from_fn(|i| a.get(i).min(b.get(i)))));
     let missing_evidence = if zone {
         evidence_missing(model, catalogues, element, today)
@@ -177,7 +189,7 @@ fn one(
             findings,
             today,
             element,
-            &components,
+            &members,
             &missing_evidence,
             r,
             zone,
@@ -219,13 +231,25 @@ fn one(
     }
 }
 
+/// What the capability check needs of each component, read once per zone rather than once
+/// per requirement.
+struct Member<'m> {
+    id: ElemId,
+    qid: &'m str,
+    capability: Option<SlVector>,
+    /// Requirement ids the component meets by itself, normalised.
+    provides: Vec<String>,
+}
+
+/// The worst status of one requirement for one zone or conduit. Nothing ranks above "not met":
+/// the first one found is the reason kept, so the search stops there.
 #[allow(clippy::too_many_arguments)]
 fn status(
     model: &Model,
     findings: &FindingIndex,
     today: Date,
     element: ElemId,
-    components: &[ElemId],
+    members: &[Member],
     missing_evidence: &[String],
     r: &Requirement,
     zone: bool,
@@ -240,31 +264,27 @@ fn status(
     for kind in &r.checked_by {
         match kind {
             CheckKind::Capability => {
-                for &c in components {
-                    let comp = model.element(c);
-                    let Some(capability) = comp.sl("sl_capability") else {
+                for m in members {
+                    let Some(capability) = m.capability else {
                         consider(Status::NotMet {
-                            reason: format!("`{}` has no SL-C", comp.qid),
+                            reason: format!("`{}` has no SL-C", m.qid),
                         });
-                        continue;
+                        return worst;
                     };
                     let level = capability.get(fr);
-                    let provides = comp.value("provides").is_some_and(|v| {
-                        v.as_list()
-                            .iter()
-                            .filter_map(|x| x.as_str())
-                            .any(|x| reqid::normalize(x).as_deref() == Some(r.id.as_str()))
-                    });
-                    if (level > 0 && r.selected_at(level)) || provides {
+                    if (level > 0 && r.selected_at(level)) || m.provides.contains(&r.id) {
                         continue;
                     }
-                    match compensation_for(model, &r.id, c, today) {
+                    match compensation_for(model, &r.id, m.id, today) {
                         Some(by) => consider(Status::Compensated {
                             by: model.element(by).qid.clone(),
                         }),
-                        None => consider(Status::NotMet {
-                            reason: format!("SL-C({}) of `{}` is {level}", FR_NAMES[fr], comp.qid),
-                        }),
+                        None => {
+                            consider(Status::NotMet {
+                                reason: format!("SL-C({}) of `{}` is {level}", FR_NAMES[fr], m.qid),
+                            });
+                            return worst;
+                        }
                     }
                 }
             }
@@ -276,15 +296,21 @@ fn status(
                 {
                     let info = d.finding.as_deref().expect("filtered on findings");
                     match &info.state {
-                        FindingState::Open => consider(Status::NotMet {
-                            reason: d.message.clone(),
-                        }),
+                        FindingState::Open => {
+                            consider(Status::NotMet {
+                                reason: d.message.clone(),
+                            });
+                            return worst;
+                        }
                         FindingState::Compensated { by } => {
                             consider(Status::Compensated { by: by.clone() })
                         }
-                        FindingState::Suppressed { reason } => consider(Status::NotMet {
-                            reason: format!("suppressed: {reason}"),
-                        }),
+                        FindingState::Suppressed { reason } => {
+                            consider(Status::NotMet {
+                                reason: format!("suppressed: {reason}"),
+                            });
+                            return worst;
+                        }
                     }
                 }
             }

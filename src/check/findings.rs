@@ -1,5 +1,7 @@
 //! Running the policies: every breach becomes a diagnostic with a stable identity.
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Edit, FindingInfo, Fix, Label, Severity, fingerprint};
 use crate::model::{ElemId, Model};
 use crate::policy::eval::{BudgetExceeded, Caches, Evaluator, Hit};
@@ -24,22 +26,35 @@ pub fn run(
     Vec<Stopped>,
     std::collections::HashSet<ElemId>,
 ) {
-    let caches = Caches::default();
-    let mut evaluator = Evaluator::new(model, &policies.catalogues, &caches, POLICY_BUDGET, today);
+    // Policies are independent: each runs on its own evaluator (its own graph caches), on all
+    // cores. Results are collected in policy order, so the report is the same on any machine.
+    let outcomes: Vec<_> = policies
+        .policies
+        .par_iter()
+        .map(|policy| {
+            let caches = Caches::default();
+            let mut evaluator =
+                Evaluator::new(model, &policies.catalogues, &caches, POLICY_BUDGET, today);
+            let outcome = evaluator.run(policy).map(|hits| {
+                hits.into_iter()
+                    .map(|hit| to_diagnostic(model, policies, policy, hit))
+                    .collect::<Vec<_>>()
+            });
+            (outcome, caches.used_compensations.take())
+        })
+        .collect();
     let mut diagnostics = Vec::new();
     let mut stopped = Vec::new();
-    for policy in &policies.policies {
-        match evaluator.run(policy) {
-            Ok(hits) => diagnostics.extend(
-                hits.into_iter()
-                    .map(|hit| to_diagnostic(model, policies, policy, hit)),
-            ),
+    let mut used = std::collections::HashSet::new();
+    for (policy, (outcome, used_here)) in policies.policies.iter().zip(outcomes) {
+        match outcome {
+            Ok(found) => diagnostics.extend(found),
             Err(BudgetExceeded) => stopped.push(Stopped {
                 policy: policy.id.clone(),
             }),
         }
+        used.extend(used_here);
     }
-    let used = caches.used_compensations.take();
     (diagnostics, stopped, used)
 }
 

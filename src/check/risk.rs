@@ -4,7 +4,11 @@
 //! run); a suppressed one is marked suppressed. Records that are expired or unused are findings
 //! in their own right.
 
-use crate::diagnostics::{Diagnostic, FindingInfo, FindingState, Label, Severity, fingerprint};
+use std::collections::HashMap;
+
+use crate::diagnostics::{
+    Diagnostic, FileId, FindingInfo, FindingState, Label, Severity, fingerprint,
+};
 use crate::model::{Date, ElemId, ElementKind, Model, Value, reqid};
 
 use super::findings::ENGINE_RULES;
@@ -12,18 +16,22 @@ use super::findings::ENGINE_RULES;
 /// Whether element `inner` is `outer` or lies inside it (a component in a zone, a flow in a
 /// conduit, a zone nested in a zone).
 pub fn within(model: &Model, inner: ElemId, outer: ElemId) -> bool {
-    let mut at = Some(inner);
-    while let Some(e) = at {
-        if e == outer {
-            return true;
-        }
-        let element = model.element(e);
-        at = match element.kind {
-            ElementKind::Component | ElementKind::Zone => model.zone_of(e).or(element.parent),
-            _ => element.parent,
+    model.enclosing(inner).any(|e| e == outer)
+}
+
+/// For each element, the findings about it or about something inside it, in report order:
+/// a compensation or suppression then looks only at the findings it can apply to.
+fn findings_inside(model: &Model, diagnostics: &[Diagnostic]) -> HashMap<ElemId, Vec<usize>> {
+    let mut inside: HashMap<ElemId, Vec<usize>> = HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        let Some(subject) = d.finding.as_deref().and_then(|f| model.lookup(&f.element)) else {
+            continue;
         };
+        for around in model.enclosing(subject) {
+            inside.entry(around).or_default().push(i);
+        }
     }
-    false
+    inside
 }
 
 fn same_rule(written: &str, code: &str, requirement: Option<&str>) -> bool {
@@ -38,6 +46,7 @@ pub fn apply_compensations(
     today: Date,
     used_by_policies: &std::collections::HashSet<ElemId>,
 ) {
+    let inside = findings_inside(model, diagnostics);
     let mut extra = Vec::new();
     for &comp in model.all(ElementKind::Compensation) {
         let record = model.element(comp);
@@ -72,20 +81,18 @@ pub fn apply_compensations(
             continue;
         }
         let mut used = used_by_policies.contains(&comp);
-        for d in diagnostics.iter_mut() {
+        for &i in inside.get(&target).map_or(&[][..], Vec::as_slice) {
+            let d = &mut diagnostics[i];
             let Some(info) = d.finding.as_deref_mut() else {
                 continue;
             };
             if info.state != FindingState::Open {
                 continue;
             }
-            let Some(element) = model.lookup(&info.element) else {
-                continue;
-            };
             let covers = requirements
                 .iter()
                 .any(|r| same_rule(r, &d.code, info.requirement.as_deref()));
-            if covers && within(model, element, target) {
+            if covers {
                 used = true;
                 info.state = FindingState::Compensated {
                     by: record.qid.clone(),
@@ -126,25 +133,29 @@ pub fn apply_compensations(
 }
 
 pub fn apply_suppressions(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    let inside = findings_inside(model, diagnostics);
+    let mut in_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if d.finding.is_some() {
+            in_file.entry(d.primary.file).or_default().push(i);
+        }
+    }
     let mut extra = Vec::new();
     for suppression in &model.suppressions {
         let mut used = false;
-        for d in diagnostics.iter_mut() {
+        // Findings on the element or inside it; for a file-level suppression, those in its file.
+        let candidates = match suppression.element {
+            Some(owner) => inside.get(&owner),
+            None => in_file.get(&suppression.at.file),
+        };
+        for &i in candidates.map_or(&[][..], Vec::as_slice) {
+            let d = &mut diagnostics[i];
             let Some(info) = d.finding.as_deref_mut() else {
                 continue;
             };
-            if info.state != FindingState::Open
-                || !same_rule(&suppression.rule, &d.code, info.requirement.as_deref())
+            if info.state == FindingState::Open
+                && same_rule(&suppression.rule, &d.code, info.requirement.as_deref())
             {
-                continue;
-            }
-            let applies = match suppression.element {
-                Some(owner) => model
-                    .lookup(&info.element)
-                    .is_some_and(|e| within(model, e, owner)),
-                None => d.primary.file == suppression.at.file,
-            };
-            if applies {
                 used = true;
                 info.state = FindingState::Suppressed {
                     reason: suppression.reason.clone(),

@@ -73,6 +73,10 @@ pub enum Command {
     Explain(commands::explain::ExplainArgs),
     /// List the loaded policies: id, requirement, severity, pack.
     Policies(commands::policies::PoliciesArgs),
+    /// Write a synthetic workspace of N components (a developer tool for benchmarks; see
+    /// docs/performance.md).
+    #[command(hide = true)]
+    Generate(commands::generate::GenerateArgs),
 }
 
 /// Parses the arguments and runs the command. Errors in the arguments exit with 2.
@@ -100,5 +104,6 @@ pub fn run() -> Outcome {
         Command::Lsp => commands::lsp::run(),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Policies(args) => commands::policies::run(&args),
+        Command::Generate(args) => commands::generate::run(&args),
     }
 }

@@ -5,7 +5,12 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use std::sync::Arc;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use super::{Diagnostic, FileId, Label, Severity, SourceMap};
 
@@ -69,7 +74,8 @@ struct Adapter {
     severity: miette::Severity,
     message: String,
     help: Option<String>,
-    source: NamedSource<String>,
+    /// `None` when the labels sit on lines too long to draw.
+    source: Option<Snippet>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -92,6 +98,28 @@ impl Adapter {
                 ));
             }
         }
+        // A snippet of a very long line would print the whole line (megabytes for a minified
+        // or corrupt file), and miette cannot pad an underline past column 65,535. Such
+        // diagnostics name their places in words instead.
+        let snippet = !touches_long_line(sources, file, &labels);
+        if !snippet {
+            for label in std::iter::once(&d.primary).chain(&d.secondary) {
+                if label.file != file {
+                    continue;
+                }
+                let (line, column) = sources.line_col(label.file, label.span.start);
+                elsewhere.push(format!(
+                    "{}:{line}:{column}: {}",
+                    sources.get(label.file).name,
+                    if label.message.is_empty() {
+                        "here"
+                    } else {
+                        &label.message
+                    }
+                ));
+            }
+            labels.clear();
+        }
         let extra: Vec<String> = d.notes.iter().cloned().chain(elsewhere).collect();
         let mut help = d.help.clone();
         if !extra.is_empty() {
@@ -106,15 +134,95 @@ impl Adapter {
             severity: miette_severity(d.severity),
             message: d.message.clone(),
             help,
-            source: named_source(file, sources),
+            source: snippet.then(|| Snippet::new(file, sources, &labels)),
             labels,
         }
     }
 }
 
-fn named_source(file: FileId, sources: &SourceMap) -> NamedSource<String> {
-    let f = sources.get(file);
-    NamedSource::new(f.name.clone(), f.text.to_string())
+/// Lines longer than this are not drawn in a snippet.
+pub const MAX_SNIPPET_LINE: usize = 1_000;
+
+/// Whether a label, or a context line miette would draw around it, is on a line longer than
+/// [`MAX_SNIPPET_LINE`] bytes.
+fn touches_long_line(sources: &SourceMap, file: FileId, labels: &[LabeledSpan]) -> bool {
+    let lines = sources.lines(file);
+    let text_len = sources.get(file).text.len();
+    labels.iter().any(|l| {
+        let first = lines.line_of(l.offset().min(text_len)).saturating_sub(1);
+        let last = lines.line_of((l.offset() + l.len()).min(text_len)) + 1;
+        (first..=last).any(|line| lines.line_len(line, text_len) > MAX_SNIPPET_LINE)
+    })
+}
+
+/// The text miette draws a snippet from: the whole file, shared rather than copied, read from
+/// a line shortly above the first label.
+///
+/// miette finds the lines around a span by scanning from the start of the source, which made
+/// rendering every diagnostic of a large file cost the file's length each time. Handing it the
+/// text from a line start just above the labels, and shifting the offsets and line numbers it
+/// reports back, draws exactly the same snippet at the cost of the lines it shows.
+struct Snippet {
+    name: String,
+    text: Arc<str>,
+    /// A line start at least two lines above every label; 0 when that cannot be used.
+    window: usize,
+    /// The 0-based line number of `window`.
+    window_line: usize,
+}
+
+impl Snippet {
+    fn new(file: FileId, sources: &SourceMap, labels: &[LabeledSpan]) -> Snippet {
+        let f = sources.get(file);
+        let lines = sources.lines(file);
+        let first = labels.iter().map(LabeledSpan::offset).min().unwrap_or(0);
+        // miette also breaks lines at a lone `\r`, which the line index does not: such rare
+        // files are read from the top.
+        let (window, window_line) = if lines.lone_carriage_return {
+            (0, 0)
+        } else {
+            let line = lines.line_of(first.min(f.text.len())).saturating_sub(2);
+            (lines.line_start(line), line)
+        };
+        Snippet {
+            name: f.name.clone(),
+            text: f.text.clone(),
+            window,
+            window_line,
+        }
+    }
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let (window, window_line) = if span.offset() >= self.window {
+            (self.window, self.window_line)
+        } else {
+            (0, 0)
+        };
+        let local = SourceSpan::new((span.offset() - window).into(), span.len());
+        let contents = self.text.as_bytes()[window..].read_span(
+            &local,
+            context_lines_before,
+            context_lines_after,
+        )?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + window).into(),
+                contents.span().len(),
+            ),
+            contents.line() + window_line,
+            contents.column(),
+            contents.line_count() + window_line,
+        )))
+    }
 }
 
 fn labeled(label: &Label, sources: &SourceMap, primary: bool) -> LabeledSpan {
@@ -171,9 +279,10 @@ impl miette::Diagnostic for Adapter {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 }

@@ -1,6 +1,6 @@
 //! The files of one run: their display names and texts, addressed by [`FileId`].
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct FileId(pub u32);
@@ -15,6 +15,57 @@ pub struct SourceFile {
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// Line starts of each file, computed when first asked for.
+    lines: Vec<OnceLock<Arc<LineIndex>>>,
+}
+
+/// Where each line of a text starts, so that a byte offset becomes a line in O(log n) instead
+/// of a scan from the top of the file (outputs ask for every label of every diagnostic).
+#[derive(Debug)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line; the first is 0. Lines end at `\n`.
+    starts: Vec<usize>,
+    /// The text has a carriage return not followed by a line feed, which some renderers count
+    /// as a line break of its own.
+    pub lone_carriage_return: bool,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let lone_carriage_return = bytes
+            .iter()
+            .enumerate()
+            .any(|(i, b)| *b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        LineIndex {
+            starts,
+            lone_carriage_return,
+        }
+    }
+    /// The 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset) - 1
+    }
+    /// The length in bytes of a 0-based line, its line break included; 0 past the last line.
+    pub fn line_len(&self, line: usize, text_len: usize) -> usize {
+        match (self.starts.get(line), self.starts.get(line + 1)) {
+            (Some(start), Some(next)) => next - start,
+            (Some(start), None) => text_len - start,
+            _ => 0,
+        }
+    }
+    /// The byte offset where a 0-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
 }
 
 impl SourceMap {
@@ -23,6 +74,7 @@ impl SourceMap {
             name: name.into(),
             text: text.into(),
         });
+        self.lines.push(OnceLock::new());
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 4 billion files"))
     }
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -43,15 +95,20 @@ impl SourceMap {
     pub fn find(&self, name: &str) -> Option<FileId> {
         self.iter().find(|(_, f)| f.name == name).map(|(id, _)| id)
     }
+    /// The line index of a file.
+    pub fn lines(&self, id: FileId) -> Arc<LineIndex> {
+        self.lines[id.0 as usize]
+            .get_or_init(|| Arc::new(LineIndex::new(&self.get(id).text)))
+            .clone()
+    }
     /// 1-based line and column (in characters) of a byte offset, for text outputs.
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
         let text = &self.get(id).text;
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        let lines = self.lines(id);
+        let line = lines.line_of(offset);
+        let col = text[lines.line_start(line)..offset].chars().count() + 1;
+        (line + 1, col)
     }
 }
 

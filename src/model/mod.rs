@@ -7,6 +7,7 @@
 
 pub mod graph;
 mod lower;
+pub mod records;
 pub mod reqid;
 mod resolve;
 pub mod value;
@@ -14,6 +15,7 @@ pub mod vocabulary;
 pub mod workspace;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 pub use graph::{Edge, ModelGraph};
 pub use lower::build;
@@ -135,6 +137,8 @@ pub struct Model {
     zone_of: Vec<Option<ElemId>>,
     by_kind: BTreeMap<ElementKind, Vec<ElemId>>,
     children: HashMap<ElemId, Vec<ElemId>>,
+    /// Built on first use by [`Model::records`].
+    records: OnceLock<records::RecordIndex>,
 }
 
 impl Model {
@@ -183,6 +187,22 @@ impl Model {
     /// The conduit a flow belongs to.
     pub fn conduit_of(&self, flow: ElemId) -> Option<ElemId> {
         self.element(flow).parent
+    }
+    /// The element itself, then each element that encloses it, innermost first: a component's
+    /// or zone's zone (or, outside any zone, its site), a flow's conduit, and so on up.
+    pub fn enclosing(&self, id: ElemId) -> impl Iterator<Item = ElemId> + '_ {
+        std::iter::successors(Some(id), move |&e| {
+            let element = self.element(e);
+            match element.kind {
+                ElementKind::Component | ElementKind::Zone => self.zone_of(e).or(element.parent),
+                _ => element.parent,
+            }
+        })
+    }
+    /// Compensation and evidence records indexed for the capability and evidence checks.
+    pub fn records(&self) -> &records::RecordIndex {
+        self.records
+            .get_or_init(|| records::RecordIndex::build(self))
     }
     /// The zones a conduit joins, in the order written.
     pub fn conduit_zones(&self, conduit: ElemId) -> Vec<ElemId> {

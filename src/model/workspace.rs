@@ -5,8 +5,10 @@
 //! and tests can serve strings. Nothing here writes.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, FileId, Label, SourceMap};
 use crate::syntax::{self, Item, Span, SyntaxFile};
@@ -16,6 +18,18 @@ use super::vocabulary::IMPORT;
 /// Where file contents come from.
 pub trait FileSystem {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// Reads at most `limit + 1` bytes, so that an oversized file is recognised without being
+    /// loaded whole. The default reads everything; [`Disk`] stops early.
+    fn read_at_most(&self, path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+        let _ = limit;
+        self.read(path)
+    }
+    /// The size of the file in bytes when known without reading it, for the message about a
+    /// file over the size limit.
+    fn size(&self, path: &Path) -> Option<u64> {
+        let _ = path;
+        None
+    }
     /// The absolute, symlink-free form of a path; an error when it does not exist.
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
     /// How the path is shown to the user.
@@ -25,6 +39,22 @@ pub trait FileSystem {
     fn parse(&self, _path: &Path, text: &str) -> SyntaxFile {
         syntax::parse(text)
     }
+    /// Parses the files of one import level, in order. The default calls [`FileSystem::parse`]
+    /// on each in turn; [`Disk`] and [`MemoryFs`], which keep no trees, parse on all cores.
+    fn parse_all(&self, files: &[(&Path, &str)]) -> Vec<SyntaxFile> {
+        files
+            .iter()
+            .map(|(path, text)| self.parse(path, text))
+            .collect()
+    }
+}
+
+/// Parses independent files on all cores; the trees come back in the order of `files`.
+pub fn parse_in_parallel(files: &[(&Path, &str)]) -> Vec<SyntaxFile> {
+    files
+        .par_iter()
+        .map(|(_, text)| syntax::parse(text))
+        .collect()
 }
 
 /// The real disk, with names shown relative to `base` where possible.
@@ -34,7 +64,33 @@ pub struct Disk {
 
 impl FileSystem for Disk {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(path)
+        self.read_at_most(path, usize::MAX - 1)
+    }
+    fn read_at_most(&self, path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+        // Opening a named pipe blocks until something writes to it, and a device may never end:
+        // only regular files are opened at all.
+        let metadata = std::fs::metadata(path)?;
+        if !metadata.is_file() {
+            let what = if metadata.is_dir() {
+                "it is a directory"
+            } else {
+                "it is not a regular file (a device, pipe or socket)"
+            };
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, what));
+        }
+        let expected = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
+        let mut bytes = Vec::with_capacity(expected.min(limit.saturating_add(1)));
+        let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+        std::fs::File::open(path)?
+            .take(cap)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+    fn size(&self, path: &Path) -> Option<u64> {
+        std::fs::metadata(path).ok().map(|m| m.len())
+    }
+    fn parse_all(&self, files: &[(&Path, &str)]) -> Vec<SyntaxFile> {
+        parse_in_parallel(files)
     }
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         std::fs::canonicalize(path)
@@ -95,6 +151,9 @@ impl FileSystem for MemoryFs {
         } else {
             Err(io::Error::from(io::ErrorKind::NotFound))
         }
+    }
+    fn parse_all(&self, files: &[(&Path, &str)]) -> Vec<SyntaxFile> {
+        parse_in_parallel(files)
     }
     fn display_name(&self, path: &Path) -> String {
         let shown = path.strip_prefix(&self.root).unwrap_or(path);
@@ -201,28 +260,57 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// Reads the workspace one import level at a time: the files of a level are read in queue
+    /// order, parsed in parallel, then their imports are followed in the same order. File ids
+    /// and diagnostics therefore come out the same whatever the number of threads.
     fn run(&mut self) {
-        while let Some((path, depth)) = self.queue.pop_front() {
-            if self.sources.len() >= self.limits.max_files {
-                if !self.limit_reported {
-                    self.limit_reported = true;
-                    let id = self.add_source(&path, "");
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            "too-many-files",
-                            format!(
-                                "more than {} model files; the rest are not read",
-                                self.limits.max_files
-                            ),
-                            Label::new(id, Span::default(), "the first file not read"),
-                        )
-                        .with_help("check a smaller directory, or exclude generated files"),
-                    );
+        while !self.queue.is_empty() {
+            let level: Vec<(PathBuf, usize)> = self.queue.drain(..).collect();
+            let mut read = Vec::with_capacity(level.len());
+            for (path, depth) in level {
+                if self.sources.len() >= self.limits.max_files {
+                    self.too_many_files(&path);
+                    continue;
                 }
-                continue;
+                if let Some(id) = self.read_file(&path) {
+                    read.push((id, path, depth, self.sources.get(id).text.clone()));
+                }
             }
-            self.read_file(path, depth);
+            // Parsing is the expensive part and needs nothing but the text.
+            let batch: Vec<(&Path, &str)> = read
+                .iter()
+                .map(|(_, path, _, text)| (path.as_path(), &**text))
+                .collect();
+            let trees = self.fs.parse_all(&batch);
+            for ((id, path, depth, _), tree) in read.into_iter().zip(trees) {
+                for error in &tree.errors {
+                    self.diagnostics.push(syntax_diagnostic(id, error));
+                }
+                for item in tree.items.iter().filter(|i| i.keyword.text == IMPORT) {
+                    self.import(id, &path, item, depth);
+                }
+                self.files.push((id, tree));
+            }
         }
+    }
+
+    fn too_many_files(&mut self, path: &Path) {
+        if self.limit_reported {
+            return;
+        }
+        self.limit_reported = true;
+        let id = self.add_source(path, "");
+        self.diagnostics.push(
+            Diagnostic::error(
+                "too-many-files",
+                format!(
+                    "more than {} model files; the rest are not read",
+                    self.limits.max_files
+                ),
+                Label::new(id, Span::default(), "the first file not read"),
+            )
+            .with_help("check a smaller directory, or exclude generated files"),
+        );
     }
 
     fn add_source(&mut self, path: &Path, text: &str) -> FileId {
@@ -232,11 +320,14 @@ impl<'a> Loader<'a> {
         id
     }
 
-    fn read_file(&mut self, path: PathBuf, depth: usize) {
-        let bytes = match self.fs.read(&path) {
+    /// Reads and decodes one file into the source map. `None` when it could not be read; the
+    /// reason is already reported.
+    fn read_file(&mut self, path: &Path) -> Option<FileId> {
+        let limit = self.limits.max_file_bytes;
+        let bytes = match self.fs.read_at_most(path, limit) {
             Ok(bytes) => bytes,
             Err(err) => {
-                let id = self.add_source(&path, "");
+                let id = self.add_source(path, "");
                 self.diagnostics.push(
                     Diagnostic::error(
                         "unreadable-file",
@@ -245,32 +336,31 @@ impl<'a> Loader<'a> {
                     )
                     .with_help("check that the file exists and that you may read it"),
                 );
-                return;
+                return None;
             }
         };
-        if bytes.len() > self.limits.max_file_bytes {
-            let id = self.add_source(&path, "");
+        if bytes.len() > limit {
+            let id = self.add_source(path, "");
             self.diagnostics.push(
                 Diagnostic::error(
                     "file-too-large",
                     format!(
-                        "this file is {} bytes; zonelint reads model files up to {} bytes",
-                        bytes.len(),
-                        self.limits.max_file_bytes
+                        "this file is {} bytes; zonelint reads model files up to {limit} bytes",
+                        self.fs.size(path).unwrap_or(bytes.len() as u64)
                     ),
                     Label::new(id, Span::default(), ""),
                 )
                 .with_help("split the model into several files joined by `import`"),
             );
-            return;
+            return None;
         }
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(self.add_source(path, &text)),
             Err(err) => {
                 let at = err.utf8_error().valid_up_to();
                 let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
                 // The lossy text keeps the bytes before the error in place, so the label lands there.
-                let id = self.add_source(&path, &lossy);
+                let id = self.add_source(path, &lossy);
                 self.diagnostics.push(
                     Diagnostic::error(
                         "invalid-utf8",
@@ -279,18 +369,9 @@ impl<'a> Loader<'a> {
                     )
                     .with_help("save the file as UTF-8"),
                 );
-                return;
+                None
             }
-        };
-        let id = self.add_source(&path, &text);
-        let tree = self.fs.parse(&path, &text);
-        for error in &tree.errors {
-            self.diagnostics.push(syntax_diagnostic(id, error));
         }
-        for item in tree.items.iter().filter(|i| i.keyword.text == IMPORT) {
-            self.import(id, &path, item, depth);
-        }
-        self.files.push((id, tree));
     }
 
     fn import(&mut self, file: FileId, path: &Path, item: &Item, depth: usize) {

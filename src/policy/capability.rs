@@ -3,8 +3,7 @@
 //! `compensated` and `evidence_missing` built-ins and by the achieved-level computation.
 
 use super::catalogue::{Catalogues, CheckKind, Requirement};
-use crate::check::risk::within;
-use crate::model::{Date, ElemId, ElementKind, Model, Value, reqid};
+use crate::model::{Date, ElemId, Model, Value};
 
 /// The capability requirements one component leaves open for one FR.
 #[derive(Debug, Default)]
@@ -82,51 +81,38 @@ pub fn evidence_missing(
         .collect()
 }
 
+/// Evidence for the requirement covers the zone: a record with no scope, or one whose scope
+/// names the zone, a zone around it, or something inside it.
 fn has_evidence(model: &Model, requirement: &Requirement, zone: ElemId) -> bool {
-    model.all(ElementKind::Evidence).iter().any(|&e| {
-        let record = model.element(e);
-        if !requirement_list(record.value("requirement")).contains(&requirement.id) {
-            return false;
-        }
-        let scope = record.value("scope").map(Value::refs).unwrap_or_default();
-        scope.is_empty()
-            || scope
-                .iter()
-                .any(|&s| within(model, zone, s) || within(model, s, zone))
-    })
+    let records = model.records();
+    let id = requirement.id.as_str();
+    records.evidence_unscoped(id)
+        || records.evidence_scopes_within(id, zone)
+        || model
+            .enclosing(zone)
+            .any(|around| records.evidence_scopes(id, around))
 }
 
-/// A compensation, not expired, for `requirement` on the element or something around it.
+/// A compensation, not expired, for `requirement` on the element or something around it; the
+/// first in source order when several apply.
 pub fn compensation_for(
     model: &Model,
     requirement: &str,
     element: ElemId,
     today: Date,
 ) -> Option<ElemId> {
+    let records = model.records();
     model
-        .all(ElementKind::Compensation)
-        .iter()
+        .enclosing(element)
+        .flat_map(|around| records.compensations(requirement, around))
         .copied()
-        .find(|&comp| {
-            let record = model.element(comp);
-            let expired = matches!(record.value("expires"), Some(Value::Date(d)) if *d < today);
-            let target = record.value("element").and_then(Value::as_ref);
-            !expired
-                && target.is_some_and(|t| within(model, element, t))
-                && requirement_list(record.value("requirement"))
-                    .iter()
-                    .any(|r| r == requirement)
+        .filter(|&comp| {
+            let expires = model.element(comp).value("expires");
+            !matches!(expires, Some(Value::Date(d)) if *d < today)
         })
+        .min()
 }
 
 fn requirement_list(value: Option<&Value>) -> Vec<String> {
-    value
-        .map(|v| {
-            v.as_list()
-                .iter()
-                .filter_map(|r| r.as_str())
-                .map(|r| reqid::normalize(r).unwrap_or_else(|| r.to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::model::records::requirement_list(value)
 }

@@ -266,9 +266,9 @@ fn missing_value(text: &str, at: usize, expected: &BTreeSet<Expected>) -> Option
     } else if rest.starts_with('=') {
         // `level =` <newline> `owner = x`: `owner` was read as the value of `level`.
         let trimmed = before.trim_end();
-        let word_start = trimmed
-            .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
-            .map_or(0, |i| i + 1);
+        let word_start = after_last(trimmed, |c| {
+            !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        });
         let gap = &trimmed[..word_start];
         if !gap.trim_end_matches([' ', '\t']).ends_with('\n') {
             return None;
@@ -302,6 +302,16 @@ fn missing_value(text: &str, at: usize, expected: &BTreeSet<Expected>) -> Option
     })
 }
 
+/// The offset just after the last character of `text` matching `pattern`, or 0. The character
+/// may be wider than a byte (a byte-order mark inside a line, say): slicing one byte after it
+/// would cut it in two.
+fn after_last(text: &str, pattern: impl Fn(char) -> bool) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|(_, c)| pattern(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
 /// The offset of the `=` ending `before` (blanks and line ends allowed after it), and the
 /// attribute name in front of it.
 fn last_equals(before: &str) -> Option<(usize, String)> {
@@ -333,9 +343,7 @@ fn colon_attribute(before: &str) -> Option<SyntaxError> {
         return None;
     }
     let head = line[..colon].trim_end();
-    let word_start = head
-        .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-')))
-        .map_or(0, |i| i + 1);
+    let word_start = after_last(head, |c| !(c.is_alphanumeric() || matches!(c, '_' | '-')));
     let word = &head[word_start..];
     let attribute_may_start = head[..word_start]
         .trim_end()

@@ -8,12 +8,13 @@ mod ast;
 mod chunk;
 mod dump;
 mod errors;
+mod fast;
 mod parse;
 
 pub use ast::*;
 pub use chunk::{Comment, MAX_NESTING};
 pub use dump::dump;
-pub use parse::parse;
+pub use parse::{parse, parse_reference};
 
 /// A byte range in one file. Kept small and `Copy`; converted to editor positions at the edges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, serde::Serialize)]

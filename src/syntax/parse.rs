@@ -14,6 +14,21 @@ pub(super) struct ModelParser;
 
 /// Parses one file. Never fails: errors are collected in [`SyntaxFile::errors`].
 pub fn parse(text: &str) -> SyntaxFile {
+    parse_chunks(text, true)
+}
+
+/// Parses with the pest grammar alone, without the hand-written fast path: the reference the
+/// differential tests and the fuzzer compare [`parse`] with.
+#[doc(hidden)]
+pub fn parse_reference(text: &str) -> SyntaxFile {
+    parse_chunks(text, false)
+}
+
+/// Stack pest needs for a chunk nested [`super::MAX_NESTING`] deep, with room to spare.
+const PEST_RED_ZONE: usize = 1024 * 1024;
+const PEST_STACK: usize = 8 * 1024 * 1024;
+
+fn parse_chunks(text: &str, fast_path: bool) -> SyntaxFile {
     let scan = scan(text);
     let mut file = SyntaxFile {
         comments: scan.comments,
@@ -26,7 +41,16 @@ pub fn parse(text: &str) -> SyntaxFile {
             continue;
         }
         let source = &text[span.start..span.end];
-        match ModelParser::parse(Rule::chunk, source) {
+        if fast_path && let Some(items) = super::fast::parse_chunk(source, span.start) {
+            file.items.extend(items);
+            continue;
+        }
+        // pest recurses once per rule, several rules per nesting level: on a small stack (a
+        // worker thread, a debug build) it gets a fresh one rather than stopping early.
+        let parsed = stacker::maybe_grow(PEST_RED_ZONE, PEST_STACK, || {
+            ModelParser::parse(Rule::chunk, source)
+        });
+        match parsed {
             Ok(mut pairs) => {
                 let chunk = pairs.next().expect("the chunk rule always yields one pair");
                 let lower = Lower { base: span.start };
@@ -201,7 +225,7 @@ impl Lower {
     }
 }
 
-fn unescape(raw: &str) -> String {
+pub(super) fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {

@@ -3,6 +3,7 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod fmt;
+pub mod generate;
 pub mod graph;
 pub mod init;
 pub mod lsp;

@@ -1,0 +1,238 @@
+//! Synthetic workspaces for benchmarks, load tests and fuzz seeds: `zonelint generate`.
+//!
+//! A generated workspace looks like a real fleet of plants: one file per site (its zones,
+//! components, conduits with their firewalls and flows, roles, compensations and evidence), the
+//! shared organisations and product catalogue in `shared/`, and a `main.iacs` that imports them
+//! all and declares the system under consideration. The same seed always gives the same text,
+//! and the workspace has exactly the number of components asked for.
+//!
+//! Architecture Invariant: no IO. [`generate`] returns the files as strings; the CLI writes them,
+//! benchmarks hand them to the loader through an in-memory file system.
+
+mod catalog;
+mod site;
+
+use std::fmt::Write;
+
+pub use site::MIN_SITE;
+
+/// The fewest components a workspace can have: one site of the smallest size.
+pub const MIN_COMPONENTS: usize = MIN_SITE;
+/// The most components `generate` accepts; far above what the benchmarks use.
+pub const MAX_COMPONENTS: usize = 1_000_000;
+
+/// Components per site are drawn from this range, so a fleet mixes small and large plants.
+const SITE_SIZES: std::ops::RangeInclusive<usize> = 120..=320;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GenerateConfig {
+    /// Exactly this many components are written.
+    pub components: usize,
+    pub seed: u64,
+}
+
+impl Default for GenerateConfig {
+    fn default() -> Self {
+        GenerateConfig {
+            components: 1_000,
+            seed: 62443,
+        }
+    }
+}
+
+/// One file of a generated workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Relative to the workspace root, `/` separated.
+    pub path: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    pub files: Vec<GeneratedFile>,
+    pub sites: usize,
+    pub components: usize,
+}
+
+impl Workspace {
+    /// The file that imports all others.
+    pub const ENTRY: &'static str = "main.iacs";
+
+    /// Total size of the model text in bytes.
+    pub fn bytes(&self) -> usize {
+        self.files.iter().map(|f| f.text.len()).sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenerateError {
+    #[error(
+        "a workspace needs at least {MIN_COMPONENTS} components (one site) and at most {MAX_COMPONENTS}; {0} was asked for"
+    )]
+    ComponentsOutOfRange(usize),
+}
+
+/// Generates a workspace with exactly `config.components` components.
+pub fn generate(config: &GenerateConfig) -> Result<Workspace, GenerateError> {
+    if !(MIN_COMPONENTS..=MAX_COMPONENTS).contains(&config.components) {
+        return Err(GenerateError::ComponentsOutOfRange(config.components));
+    }
+    let budgets = site_budgets(config);
+    let mut files = Vec::with_capacity(budgets.len() + 3);
+    let mut summaries = Vec::with_capacity(budgets.len());
+    let width = budgets.len().to_string().len().max(4);
+    for (i, budget) in budgets.iter().enumerate() {
+        let (text, summary) = site::write(i + 1, *budget, config.seed);
+        files.push(GeneratedFile {
+            path: format!("sites/site_{:0width$}.iacs", i + 1),
+            text,
+        });
+        summaries.push(summary);
+    }
+    let components = summaries.iter().map(|s| s.components).sum();
+    debug_assert_eq!(components, config.components);
+    let mut all = vec![
+        GeneratedFile {
+            path: Workspace::ENTRY.into(),
+            text: main_file(config, &files, &summaries),
+        },
+        GeneratedFile {
+            path: "shared/organizations.iacs".into(),
+            text: catalog::organizations_file(),
+        },
+        GeneratedFile {
+            path: "shared/products.iacs".into(),
+            text: catalog::products_file(),
+        },
+    ];
+    all.extend(files);
+    Ok(Workspace {
+        files: all,
+        sites: summaries.len(),
+        components,
+    })
+}
+
+/// Splits the component count over sites of realistic sizes; the last site takes the rest.
+fn site_budgets(config: &GenerateConfig) -> Vec<usize> {
+    let mut rng = fastrand::Rng::with_seed(config.seed);
+    let mut remaining = config.components;
+    let mut budgets = Vec::new();
+    while remaining > 0 {
+        let size = rng.usize(SITE_SIZES.clone());
+        // A remainder too small for a site of its own goes to the current one.
+        let size = if remaining < size + MIN_SITE {
+            remaining
+        } else {
+            size
+        };
+        budgets.push(size);
+        remaining -= size;
+    }
+    budgets
+}
+
+fn main_file(
+    config: &GenerateConfig,
+    site_files: &[GeneratedFile],
+    sites: &[site::SiteSummary],
+) -> String {
+    let mut out = String::with_capacity(200 + sites.len() * 120);
+    let _ = write!(
+        out,
+        "// Fleet OT security architecture: {} sites, {} components.\n\
+         // Generated by `zonelint generate --components {} --seed {}`; do not edit by hand.\n\n\
+         import \"shared/organizations.iacs\"\nimport \"shared/products.iacs\"\n",
+        sites.len(),
+        config.components,
+        config.components,
+        config.seed
+    );
+    for file in site_files {
+        let _ = writeln!(out, "import \"{}\"", file.path);
+    }
+    let gateways: Vec<String> = sites
+        .iter()
+        .map(|s| format!("{}.dmz.vpn_gw", s.id))
+        .collect();
+    let _ = write!(
+        out,
+        "\n/// The system under consideration: every plant of the fleet and the links between\n\
+         /// the plants and the integrator.\n\
+         system fleet \"Fleet production OT\" {{\n  owner         = {owner}\n  \
+         perimeter     = \"The OT networks of every plant, from the office-side DMZ firewalls inwards\"\n  \
+         access_points = [{gateways}]\n}}\n",
+        owner = catalog::OWNER,
+        gateways = gateways.join(", "),
+    );
+    let views: Vec<String> = sites
+        .iter()
+        .map(|s| format!("{}.operations: [view]", s.id))
+        .collect();
+    let _ = write!(
+        out,
+        "\n/// The central OT security team watches every plant but changes nothing.\n\
+         role central_soc \"Central OT security operations\" {{\n  organization = {owner}\n  \
+         permissions  = {{ {views} }}\n  auth         = mfa\n}}\n",
+        owner = catalog::OWNER,
+        views = views.join(", "),
+    );
+    let _ = write!(
+        out,
+        "\nevidence fleet_pentest \"Annual security verification of the fleet\" {{\n  \
+         requirement = \"SR 3.3\"\n  location    = \"https://docs.fleet.example/ot/security-test-2026\"\n  \
+         date        = 2026-08-25\n  owner       = {owner}\n}}\n",
+        owner = catalog::OWNER,
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spends_the_component_budget_exactly() {
+        for components in [MIN_COMPONENTS, 100, 321, 1_000, 3_333] {
+            let ws = generate(&GenerateConfig {
+                components,
+                seed: 7,
+            })
+            .expect("in range");
+            assert_eq!(ws.components, components);
+            let written = ws
+                .files
+                .iter()
+                .map(|f| f.text.matches("component ").count())
+                .sum::<usize>();
+            assert_eq!(written, components, "component items in the text");
+        }
+    }
+
+    #[test]
+    fn is_deterministic_for_a_seed_and_varies_between_seeds() {
+        let config = GenerateConfig {
+            components: 500,
+            seed: 42,
+        };
+        let a = generate(&config).expect("in range");
+        let b = generate(&config).expect("in range");
+        assert_eq!(a, b);
+        let c = generate(&GenerateConfig { seed: 43, ..config }).expect("in range");
+        assert_ne!(a.files, c.files);
+    }
+
+    #[test]
+    fn refuses_sizes_out_of_range() {
+        for components in [0, MIN_COMPONENTS - 1, MAX_COMPONENTS + 1] {
+            assert_eq!(
+                generate(&GenerateConfig {
+                    components,
+                    seed: 1
+                }),
+                Err(GenerateError::ComponentsOutOfRange(components))
+            );
+        }
+    }
+}
