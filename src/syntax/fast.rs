@@ -91,8 +91,7 @@ impl Parser<'_> {
             return None;
         }
         let mut at = start + first.len_utf8();
-        loop {
-            let Some(c) = self.char_at(at) else { break };
+        while let Some(c) = self.char_at(at) {
             if is_letter(c) || is_number(c) || c == '_' {
                 at += c.len_utf8();
             } else if c == '-'
