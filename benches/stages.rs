@@ -9,7 +9,6 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use zonelint::diagnostics::RenderOptions;
 use zonelint::model::{self, workspace};
 use zonelint::output;
 use zonelint::syntax;
@@ -69,11 +68,7 @@ fn main() {
         drop(loaded);
         let check = fastest(repeat, || fixture.check(&policies).diagnostics.len());
         let report = fixture.check(&policies);
-        let context = output::Context {
-            render: RenderOptions::default(),
-            root_relative: Vec::new(),
-            baseline: None,
-        };
+        let context = output::Context::default();
         let human = fastest(repeat, || output::human::write(&report, &context).len());
         let json = fastest(repeat, || output::json::write(&report, &context).len());
         println!(
