@@ -81,6 +81,8 @@ pub struct Options<'a> {
 pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, options: &Options) -> Report {
     let loaded = workspace::load(root, entries, fs, options.limits);
     let (model, model_errors) = model::build(loaded.sources, &loaded.files);
+    // The trees are not needed past the model; free them before the policies run.
+    drop(loaded.files);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(model_errors);
     check_model(model, diagnostics, options)

@@ -59,7 +59,7 @@ pub fn at(tree: &SyntaxFile, offset: usize) -> At<'_> {
         let mut next = Vec::new();
         for entry in item.entries() {
             match entry {
-                Entry::Item(child) => next.push(child),
+                Entry::Item(child) => next.push(&**child),
                 Entry::Attribute(attr) if attr.span.contains(offset) => {
                     node = if attr.name.span.contains(offset) {
                         Node::AttrName(attr)

@@ -39,33 +39,34 @@ pub fn build(sources: SourceMap, files: &[(FileId, SyntaxFile)]) -> (Model, Vec<
     (model, diagnostics)
 }
 
-/// An attribute waiting for pass two.
-struct Pending {
+/// An attribute waiting for pass two. It borrows the syntax tree, which outlives lowering:
+/// copying every attribute's value doubled the tree in memory while the model was built.
+struct Pending<'t> {
     element: ElemId,
     spec: &'static AttrSpec,
-    attribute: syntax::Attribute,
+    attribute: &'t syntax::Attribute,
     file: FileId,
 }
 
 /// A type clause waiting for pass two.
-struct PendingType {
+struct PendingType<'t> {
     element: ElemId,
-    clause: TypeClause,
+    clause: &'t TypeClause,
     file: FileId,
 }
 
 #[derive(Default)]
-struct Lowering {
+struct Lowering<'t> {
     model: Model,
     diagnostics: Vec<Diagnostic>,
     scopes: Scopes,
-    pending: Vec<Pending>,
-    pending_types: Vec<PendingType>,
+    pending: Vec<Pending<'t>>,
+    pending_types: Vec<PendingType<'t>>,
     /// Attributes whose value was reported as wrong, so consequences are not reported again.
     failed: HashSet<(ElemId, &'static str)>,
 }
 
-impl Lowering {
+impl<'t> Lowering<'t> {
     fn error(
         &mut self,
         code: &str,
@@ -84,7 +85,7 @@ impl Lowering {
 
     // ----- pass one: declare -----
 
-    fn declare_file(&mut self, file: FileId, tree: &SyntaxFile) {
+    fn declare_file(&mut self, file: FileId, tree: &'t SyntaxFile) {
         let text = self.model.sources.get(file).text.clone();
         for item in &tree.items {
             self.declare_item(file, &text, item, None, vocab::TOP_LEVEL);
@@ -95,7 +96,7 @@ impl Lowering {
         &mut self,
         file: FileId,
         text: &str,
-        item: &Item,
+        item: &'t Item,
         parent: Option<ElemId>,
         allowed: &[&str],
     ) {
@@ -199,7 +200,7 @@ impl Lowering {
         &mut self,
         file: FileId,
         text: &str,
-        item: &Item,
+        item: &'t Item,
         kind: ElementKind,
         parent: Option<ElemId>,
     ) {
@@ -292,7 +293,7 @@ impl Lowering {
                     self.pending.push(Pending {
                         element: id,
                         spec: attr_spec,
-                        attribute: attribute.clone(),
+                        attribute,
                         file,
                     });
                 }
@@ -304,7 +305,7 @@ impl Lowering {
     fn header(
         &mut self,
         file: FileId,
-        item: &Item,
+        item: &'t Item,
         kind: ElementKind,
         expected: TypeClauseSpec,
         id: ElemId,
@@ -389,7 +390,7 @@ impl Lowering {
             (Some(clause), _) => {
                 self.pending_types.push(PendingType {
                     element: id,
-                    clause: clause.clone(),
+                    clause,
                     file,
                 });
             }
@@ -540,7 +541,7 @@ impl Lowering {
             file,
         } in std::mem::take(&mut self.pending_types)
         {
-            self.resolve_type_clause(element, &clause, file);
+            self.resolve_type_clause(element, clause, file);
         }
         for Pending {
             element,

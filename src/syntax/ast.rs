@@ -114,7 +114,9 @@ pub struct Block {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     Attribute(Attribute),
-    Item(Item),
+    /// Boxed: an item is about twice the size of an attribute, and most entries are
+    /// attributes; unboxed, every entry of every block paid for an item.
+    Item(Box<Item>),
 }
 
 impl Entry {

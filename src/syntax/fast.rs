@@ -270,6 +270,8 @@ impl Parser<'_> {
                 self.pos += 1;
             }
         }
+        // Blocks are many and small; the growth slack would outweigh their contents.
+        entries.shrink_to_fit();
         Some(Block {
             entries,
             span: self.span(start, self.pos),
@@ -291,7 +293,7 @@ impl Parser<'_> {
             }));
         }
         self.pos = start;
-        self.item().map(Entry::Item)
+        self.item().map(|item| Entry::Item(Box::new(item)))
     }
 
     /// `value = _{ list | map | date | number | string_v | direction | service | path }`

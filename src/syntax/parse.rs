@@ -178,7 +178,7 @@ impl Lower {
             .into_inner()
             .map(|p| match p.as_rule() {
                 Rule::attribute => Entry::Attribute(self.attribute(p)),
-                _ => Entry::Item(self.item(p)),
+                _ => Entry::Item(Box::new(self.item(p))),
             })
             .collect();
         Block { entries, span }
