@@ -9,7 +9,6 @@ mod common;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use zonelint::diagnostics::RenderOptions;
 use zonelint::model::{self, workspace};
 use zonelint::output;
 use zonelint::syntax;
@@ -95,7 +94,7 @@ fn pipeline(c: &mut Criterion) {
         configure(&mut group, n);
         group.throughput(Throughput::Elements(report.diagnostics.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &report, |b, r| {
-            b.iter(|| output::human::write(r, RenderOptions::default()).len())
+            b.iter(|| output::human::write(r, &output::Context::default()).len())
         });
         group.finish();
 
@@ -103,7 +102,7 @@ fn pipeline(c: &mut Criterion) {
         configure(&mut group, n);
         group.throughput(Throughput::Elements(report.diagnostics.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &report, |b, r| {
-            b.iter(|| output::json::write(r).len())
+            b.iter(|| output::json::write(r, &output::Context::default()).len())
         });
         group.finish();
     }

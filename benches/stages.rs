@@ -9,7 +9,6 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use zonelint::diagnostics::RenderOptions;
 use zonelint::model::{self, workspace};
 use zonelint::output;
 use zonelint::syntax;
@@ -69,10 +68,9 @@ fn main() {
         drop(loaded);
         let check = fastest(repeat, || fixture.check(&policies).diagnostics.len());
         let report = fixture.check(&policies);
-        let human = fastest(repeat, || {
-            output::human::write(&report, RenderOptions::default()).len()
-        });
-        let json = fastest(repeat, || output::json::write(&report).len());
+        let context = output::Context::default();
+        let human = fastest(repeat, || output::human::write(&report, &context).len());
+        let json = fastest(repeat, || output::json::write(&report, &context).len());
         println!(
             "{:>8} {:>9.2} {:>9} {:>10.1} {:>9.1} {:>9.1} {:>9.1} {:>9.0} {:>10.1} {:>10.1}",
             n,

@@ -8,6 +8,8 @@
 
 pub mod check;
 pub mod cli;
+pub mod compliance;
+pub mod config;
 pub mod diagnostics;
 pub mod fmt;
 pub mod generate;

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use zonelint::check::{self, Options};
-use zonelint::diagnostics::RenderOptions;
 use zonelint::fmt::{FmtOptions, FormatError, format};
 use zonelint::model::Date;
 use zonelint::model::workspace::{Limits, MemoryFs};
@@ -41,9 +40,9 @@ fn replay(name: &str, bytes: &[u8]) {
         achieved_levels: true,
     };
     let report = check::check(Path::new("/ws"), &[entry], &fs, &options);
-    let human = zonelint::output::human::write(&report, RenderOptions::default());
+    let human = zonelint::output::human::write(&report, &zonelint::output::Context::default());
     assert!(human.contains("checked 1 file"), "{name}: {human}");
-    zonelint::output::json::write(&report);
+    zonelint::output::json::write(&report, &zonelint::output::Context::default());
 }
 
 #[test]

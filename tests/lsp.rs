@@ -383,6 +383,12 @@ fn hover_on_an_element_shows_its_card() {
         card.contains("| SL-T | 2 | 2 | 2 | 1 | 3 | 2 | 2 |"),
         "{card}"
     );
+    // The computed levels: plc1's TRE 1 leaves the zone's TRE at 1.
+    assert!(
+        card.contains("| SL-C (weakest component) | 2 | 2 | 2 | 1 | 2 | 1 | 2 |"),
+        "{card}"
+    );
+    assert!(card.contains("| SL-A (computed) |"), "{card}");
 
     // From a reference in another file, through a qualified path's last segment.
     let card = hover(&mut client, "conduits.iacs", CONDUITS, "plc1", 1);
@@ -648,6 +654,19 @@ fn completion_of_requirement_ids_in_strings() {
     let mut client = Client::start(&[("zones.iacs", ZONES), ("comp.iacs", comp)]);
     let ids = complete(&mut client, "evidence e {\n  requirement = \"|\"\n}\n");
     assert!(ids.contains(&"SR 2.8".into()), "{ids:?}");
+    // Every catalogue row is offered, not only ids already in use.
+    assert!(ids.contains(&"SR 7.3 RE 1".into()), "{ids:?}");
+    assert!(ids.contains(&"ZCR 3.3".into()), "{ids:?}");
+}
+
+#[test]
+fn hover_on_a_requirement_id_shows_the_catalogue_row() {
+    let comp = "compensation x {\n  requirement = \"sr 5.2 re 1\"\n  element = control\n  reason = \"r\"\n  accepted_by = \"a\"\n  expires = 2030-01-01\n}\n";
+    let mut client = Client::start(&[("zones.iacs", ZONES), ("comp.iacs", comp)]);
+    let card = hover(&mut client, "comp.iacs", comp, "re 1", 0);
+    assert!(card.contains("SR 5.2 RE 1"), "{card}");
+    assert!(card.contains("Deny by default"), "{card}");
+    assert!(card.contains("selected at SL-T: 2, 3, 4"), "{card}");
 }
 
 // ----- symbols -----

@@ -7,7 +7,6 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use zonelint::check::{self, Options};
-use zonelint::diagnostics::RenderOptions;
 use zonelint::model::Date;
 use zonelint::model::workspace::{Limits, MemoryFs};
 use zonelint::policy::{self, PolicySet};
@@ -34,6 +33,6 @@ fuzz_target!(|data: &[u8]| {
         achieved_levels: true,
     };
     let report = check::check(Path::new("/ws"), &[entry], &fs, &options);
-    let _ = zonelint::output::human::write(&report, RenderOptions::default());
-    let _ = zonelint::output::json::write(&report);
+    let _ = zonelint::output::human::write(&report, &zonelint::output::Context::default());
+    let _ = zonelint::output::json::write(&report, &zonelint::output::Context::default());
 });

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, FindingInfo, FindingState, Label, Severity, fingerprint};
 use crate::model::value::FR_NAMES;
-use crate::model::{Date, ElemId, ElementKind, Model, SlVector};
+use crate::model::{Date, ElemId, ElementKind, Model, SlVector, Value};
 use crate::policy::capability::{compensation_for, evidence_missing};
 use crate::policy::{Catalogues, CheckKind, Requirement};
 
@@ -92,7 +92,8 @@ fn index<'a>(model: &Model, findings: &'a [Diagnostic]) -> FindingIndex<'a> {
 }
 
 /// The zones and conduits a finding about `subject` concerns: the subject and everything that
-/// encloses it, and for a conduit (or a flow of one) the zones it joins.
+/// encloses it, for a conduit (or a flow of one) the zones it joins, and for a role the zones
+/// it holds permissions in.
 fn concerned(model: &Model, subject: ElemId) -> Vec<ElemId> {
     let mut out = Vec::new();
     let mut at = Some(subject);
@@ -111,6 +112,10 @@ fn concerned(model: &Model, subject: ElemId) -> Vec<ElemId> {
     };
     if let Some(c) = conduit {
         out.extend(model.conduit_zones(c));
+    }
+    // A human role concerns the zones it holds permissions in.
+    if let Some(Value::Permissions(entries)) = model.element(subject).value("permissions") {
+        out.extend(entries.iter().map(|(zone, _)| *zone));
     }
     out
 }

@@ -2,6 +2,8 @@
 //! compensations and suppressions written in the model.
 
 pub mod achieved;
+pub mod baseline;
+pub mod diff;
 mod findings;
 pub mod risk;
 

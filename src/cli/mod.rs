@@ -1,16 +1,23 @@
 //! The command line: argument parsing and the subcommands. With the language server, the only
 //! code that touches the file system and the terminal.
 
+mod atomic;
 mod commands;
 pub(crate) mod discover;
+mod load;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 pub use commands::check::CheckArgs;
+pub use commands::diff::DiffArgs;
 pub use commands::explain::explain as explain_text;
+pub use commands::export::ExportArgs;
 pub use commands::fmt::FmtArgs;
+pub use commands::graph::GraphArgs;
+pub use commands::init::InitArgs;
+pub use commands::report::ReportArgs;
 
 /// How a run ended, mapped to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +55,16 @@ pub struct Cli {
 pub enum Command {
     /// Check models and report what is wrong (the default workflow in CI and pre-commit).
     Check(CheckArgs),
+    /// Write a commented zonelint.toml and a starter model into a directory.
+    Init(InitArgs),
+    /// Draw the zones and conduits as a Graphviz or Mermaid diagram.
+    Graph(GraphArgs),
+    /// Write the compliance matrix (SL-T, weakest SL-C, SL-A per FR) as Markdown or HTML.
+    Report(ReportArgs),
+    /// Write the resolved model as JSON.
+    Export(ExportArgs),
+    /// Show what changed between two versions of a model.
+    Diff(DiffArgs),
     /// Rewrite model files in the canonical layout (`--check`: only show the differences).
     Fmt(FmtArgs),
     /// Run the language server on standard input and output (for editors).
@@ -78,6 +95,11 @@ pub fn run() -> Outcome {
     };
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
+        Command::Init(args) => commands::init::run(&args),
+        Command::Graph(args) => commands::graph::run(&args),
+        Command::Report(args) => commands::report::run(&args),
+        Command::Export(args) => commands::export::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
         Command::Fmt(args) => commands::fmt::run(&args),
         Command::Lsp => commands::lsp::run(),
         Command::Explain(args) => commands::explain::run(&args),

@@ -173,6 +173,14 @@ impl Diagnostic {
         self.notes.push(note.into());
         self
     }
+    /// A model error, or a policy finding nothing has answered: what counts for the exit code
+    /// and what the terminal formats show. Compensated and suppressed findings are carried only
+    /// by the formats that can mark them (JSON, SARIF, JUnit).
+    pub fn is_open(&self) -> bool {
+        self.finding
+            .as_ref()
+            .is_none_or(|f| f.state == FindingState::Open)
+    }
 }
 
 /// A word with its indefinite article: "a zone", "an organization", "an `import`".

@@ -43,6 +43,11 @@ pub struct Server {
 }
 
 impl Server {
+    /// The loaded catalogues and policies, for hover and completion.
+    pub fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
+
     pub fn new(send: Send, roots: Vec<PathBuf>) -> Server {
         let vfs = Vfs::default();
         let policies = match policy::load(policy::builtin_sources(None)) {

@@ -6,11 +6,12 @@
 
 use rayon::prelude::*;
 
+use super::Context;
 use crate::check::achieved::BELOW_TARGET;
 use crate::check::{Report, is_compensated, is_open};
-use crate::diagnostics::{Diagnostic, RenderOptions, Severity, render};
+use crate::diagnostics::{Diagnostic, Severity, render};
 
-pub fn write(report: &Report, options: RenderOptions) -> String {
+pub fn write(report: &Report, context: &Context) -> String {
     let mut out = String::new();
     // Suppressed findings are left out of the terminal log; they stay in JSON and SARIF.
     let shown: Vec<&Diagnostic> = report
@@ -25,19 +26,31 @@ pub fn write(report: &Report, options: RenderOptions) -> String {
     // all cores, then join in report order.
     let drawn: Vec<String> = full
         .par_iter()
-        .map(|d| render(d, &report.model.sources, options))
+        .map(|d| render(d, &report.model.sources, context.render))
         .collect();
     for text in drawn {
         out.push_str(&text);
         out.push('\n');
     }
+    let (levels, compact): (Vec<&Diagnostic>, Vec<&Diagnostic>) = compact
+        .into_iter()
+        .partition(|d| d.code == BELOW_TARGET && !report.achieved.is_empty());
     for diagnostic in compact {
         out.push_str(&one_entry(report, diagnostic));
+    }
+    if !levels.is_empty() {
+        out.push_str(&levels_table(report, &levels));
     }
     if !out.is_empty() && !out.ends_with("\n\n") {
         out.push('\n');
     }
     out.push_str(&summary(report));
+    if let Some(baseline) = &context.baseline {
+        for line in baseline.describe() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
     out
 }
 
@@ -60,6 +73,49 @@ fn one_entry(report: &Report, d: &Diagnostic) -> String {
         for line in note.lines() {
             out.push_str(&format!("      {line}\n"));
         }
+    }
+    out
+}
+
+/// The achieved-level findings as one table: SL-T/SL-A per FR for each zone and conduit below
+/// target, with `!` on the FRs that fall short.
+fn levels_table(report: &Report, findings: &[&Diagnostic]) -> String {
+    use crate::model::value::FR_NAMES;
+    let model = &report.model;
+    let rows: Vec<(String, String, String)> = findings
+        .iter()
+        .filter_map(|d| {
+            let element = model.lookup(&d.finding.as_ref()?.element)?;
+            let levels = report.achieved.iter().find(|a| a.element == element)?;
+            let e = model.element(element);
+            let cells: Vec<String> = (0..7)
+                .map(|i| {
+                    let (t, a) = (levels.target.get(i), levels.achieved.get(i));
+                    format!("{:>4}{}", format!("{t}/{a}"), if a < t { "!" } else { " " })
+                })
+                .collect();
+            let (line, column) = model.sources.line_col(d.primary.file, d.primary.span.start);
+            let place = format!("{}:{line}:{column}", model.sources.get(d.primary.file).name);
+            Some((
+                format!("{} {}", e.kind.keyword(), e.qid),
+                cells.concat(),
+                place,
+            ))
+        })
+        .collect();
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let header: String = FR_NAMES.iter().map(|n| format!("{n:>4} ")).collect();
+    let mut out = format!(
+        "warning[{BELOW_TARGET}]: {} below target (SL-T/SL-A per FR, `!` where SL-A falls short; `zonelint explain {BELOW_TARGET}`, `zonelint report` for the requirements behind each)\n",
+        if rows.len() == 1 {
+            "1 zone or conduit is".to_string()
+        } else {
+            format!("{} zones and conduits are", rows.len())
+        }
+    );
+    out.push_str(&format!("  {:width$} {header}\n", ""));
+    for (name, cells, place) in rows {
+        out.push_str(&format!("  {name:width$} {cells}  {place}\n"));
     }
     out
 }

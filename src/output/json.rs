@@ -1,10 +1,13 @@
 //! `--format json`: a stable document for scripts. The schema is documented in
-//! docs/json-output.md; fields are only ever added, never renamed or removed, within a version.
+//! docs/json-output.md and docs/schemas/zonelint-output.schema.json; fields are only ever
+//! added, never renamed or removed, within a version.
 
 use serde::Serialize;
 
+use super::{Context, diagnostic_fingerprint};
 use crate::check::Report;
-use crate::diagnostics::{Diagnostic, Label, Severity, SourceMap};
+use crate::check::baseline::BaselineSummary;
+use crate::diagnostics::{Diagnostic, FindingState, Label, Severity, SourceMap};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -14,6 +17,9 @@ struct Document<'a> {
     tool: Tool,
     summary: Summary,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Present when a baseline was applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a BaselineSummary>,
 }
 
 #[derive(Serialize)]
@@ -22,12 +28,15 @@ struct Tool {
     version: &'static str,
 }
 
+/// Counts of open diagnostics by severity, and of answered findings by state.
 #[derive(Serialize)]
 struct Summary {
     files: usize,
     errors: usize,
     warnings: usize,
     infos: usize,
+    compensated: usize,
+    suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -39,6 +48,19 @@ struct JsonDiagnostic<'a> {
     related: Vec<JsonLocation>,
     help: Option<&'a str>,
     notes: &'a [String],
+    /// The rule id for a policy finding; `null` for a model error.
+    rule: Option<&'a str>,
+    requirement: Option<&'a str>,
+    fr: Option<&'a str>,
+    /// The qualified id of the element a finding is about; `null` for a model error.
+    element: Option<&'a str>,
+    fingerprint: String,
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compensated_by: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression_reason: Option<&'a str>,
+    url: Option<&'a str>,
 }
 
 /// A place in a file: byte offsets, and 1-based lines and columns (columns count characters).
@@ -69,7 +91,9 @@ fn location(label: &Label, sources: &SourceMap) -> JsonLocation {
     }
 }
 
-fn diagnostic<'a>(d: &'a Diagnostic, sources: &SourceMap) -> JsonDiagnostic<'a> {
+fn diagnostic<'a>(d: &'a Diagnostic, sources: &SourceMap, context: &Context) -> JsonDiagnostic<'a> {
+    let finding = d.finding.as_deref();
+    let state = finding.map(|f| &f.state);
     JsonDiagnostic {
         code: &d.code,
         severity: d.severity,
@@ -78,11 +102,37 @@ fn diagnostic<'a>(d: &'a Diagnostic, sources: &SourceMap) -> JsonDiagnostic<'a> 
         related: d.secondary.iter().map(|l| location(l, sources)).collect(),
         help: d.help.as_deref(),
         notes: &d.notes,
+        rule: finding.map(|_| d.code.as_str()),
+        requirement: finding.and_then(|f| f.requirement.as_deref()),
+        fr: finding.and_then(|f| f.fr.as_deref()),
+        element: finding.map(|f| f.element.as_str()),
+        fingerprint: diagnostic_fingerprint(d, sources, context),
+        state: state.map_or("open", FindingState::as_str),
+        compensated_by: match state {
+            Some(FindingState::Compensated { by }) => Some(by),
+            _ => None,
+        },
+        suppression_reason: match state {
+            Some(FindingState::Suppressed { reason }) => Some(reason),
+            _ => None,
+        },
+        url: finding.and_then(|f| f.url.as_deref()),
     }
 }
 
-pub fn write(report: &Report) -> String {
+pub fn write(report: &Report, context: &Context) -> String {
     let sources = &report.model.sources;
+    let answered = |state: &str| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.finding
+                    .as_ref()
+                    .is_some_and(|f| f.state.as_str() == state)
+            })
+            .count()
+    };
     let document = Document {
         version: SCHEMA_VERSION,
         tool: Tool {
@@ -94,12 +144,15 @@ pub fn write(report: &Report) -> String {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
             infos: report.count(Severity::Info),
+            compensated: answered("compensated"),
+            suppressed: answered("suppressed"),
         },
         diagnostics: report
             .diagnostics
             .iter()
-            .map(|d| diagnostic(d, sources))
+            .map(|d| diagnostic(d, sources, context))
             .collect(),
+        baseline: context.baseline.as_ref(),
     };
     let mut out = serde_json::to_string_pretty(&document).expect("the document is plain data");
     out.push('\n');

@@ -334,6 +334,7 @@ pub enum Builtin {
     Unmet,
     Compensated,
     EvidenceMissing,
+    Serves,
 }
 
 /// (name, function, accepted argument counts, whether the last argument is a lambda, doc)
@@ -522,5 +523,12 @@ pub const FUNCTIONS: &[(&str, Builtin, &[usize], bool, &str)] = &[
         &[1],
         false,
         "`evidence_missing(zone)`: evidence-checked requirements selected at the zone's SL-T with no evidence record in scope",
+    ),
+    (
+        "serves",
+        Builtin::Serves,
+        &[2],
+        false,
+        "`serves(component, zone)`: whether an infrastructure component serves the zone: it lies in the zone, or its `serves` lists the zone (or a zone around it), or, when it sets no `serves`, a flow joins it with a component of the zone",
     ),
 ];

@@ -706,7 +706,7 @@ impl Compiler<'_> {
             Builtin::Flatten => first_ty.item(),
             Builtin::Distinct | Builtin::First => first_ty.clone(),
             Builtin::Min | Builtin::Max | Builtin::SlSum => T::Num,
-            Builtin::Within => T::Bool,
+            Builtin::Within | Builtin::Serves => T::Bool,
             Builtin::Unmet | Builtin::Compensated | Builtin::EvidenceMissing => T::list(T::Str),
             Builtin::Missing => {
                 self.check_attribute_names(&compiled, &first_ty);

@@ -107,6 +107,8 @@ pub struct Caches {
     hosted: std::cell::OnceCell<HashMap<ElemId, Vec<ElemId>>>,
     /// Compensations that covered a gap inside `unmet`, so they are not reported as unused.
     pub used_compensations: RefCell<std::collections::HashSet<ElemId>>,
+    /// component -> the zones (and everything around them) its flows reach, for `serves`.
+    flow_reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
 }
 
 impl Caches {
@@ -775,6 +777,10 @@ impl<'a> Evaluator<'a> {
                 (V::Elem(a), V::Elem(b)) => V::Bool(crate::check::risk::within(self.model, a, b)),
                 _ => V::Bool(false),
             },
+            Builtin::Serves => match (first, second) {
+                (V::Elem(c), V::Elem(z)) => V::Bool(self.serves(c, z)),
+                _ => V::Bool(false),
+            },
             Builtin::First => V::List(Rc::new(first.items().into_iter().take(1).collect())),
             Builtin::Missing => match first {
                 V::Elem(id) => {
@@ -918,6 +924,72 @@ impl<'a> Evaluator<'a> {
             }
         }
         Ok(tree)
+    }
+
+    /// Whether a component serves a zone, as `serves` is documented in docs/language.md: it lies
+    /// in the zone; or its `serves` lists the zone or a zone around it; or, when it sets no
+    /// `serves`, one of its flows has its other end in the zone. An explicit `serves` replaces
+    /// the flows, so a time server can say it does not serve a zone it merely talks to.
+    fn serves(&self, component: ElemId, zone: ElemId) -> bool {
+        let m = self.model;
+        let c = m.element(component);
+        if c.kind != ElementKind::Component {
+            return false;
+        }
+        if crate::check::risk::within(m, component, zone) {
+            return true;
+        }
+        match c.value("serves").map(Value::refs) {
+            Some(listed) if !listed.is_empty() => listed
+                .iter()
+                .any(|&s| crate::check::risk::within(m, zone, s)),
+            _ => self.flow_reach(component).contains(&zone),
+        }
+    }
+
+    /// Everything the other ends of a component's flows lie in (their zones and the zones and
+    /// sites around them), computed once per component and run.
+    fn flow_reach(&self, component: ElemId) -> Rc<std::collections::HashSet<ElemId>> {
+        if let Some(r) = self.caches.flow_reach.borrow().get(&component) {
+            return r.clone();
+        }
+        let m = self.model;
+        let mut reached = std::collections::HashSet::new();
+        let flows = m
+            .graph
+            .flows_at(component, petgraph::Direction::Outgoing)
+            .into_iter()
+            .chain(m.graph.flows_at(component, petgraph::Direction::Incoming));
+        for f in flows {
+            let Some(ends) = m.element(f).endpoints else {
+                continue;
+            };
+            let other = if ends.source == component {
+                ends.destination
+            } else if ends.destination == component {
+                ends.source
+            } else {
+                continue;
+            };
+            // The same walk as `within`: zone, enclosing zones, then lexical parents.
+            let mut at = Some(other);
+            while let Some(e) = at {
+                if !reached.insert(e) {
+                    break;
+                }
+                let element = m.element(e);
+                at = match element.kind {
+                    ElementKind::Component | ElementKind::Zone => m.zone_of(e).or(element.parent),
+                    _ => element.parent,
+                };
+            }
+        }
+        let reached = Rc::new(reached);
+        self.caches
+            .flow_reach
+            .borrow_mut()
+            .insert(component, reached.clone());
+        reached
     }
 
     /// Whether the catalogue selects requirement `id` at the element's SL-T.

@@ -24,7 +24,7 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: &ExplainArgs) -> Outcome {
-    let policies = match load_policies(&args.policy_dirs, render_options(Color::Auto)) {
+    let policies = match load_policies(&args.policy_dirs, None, render_options(Color::Auto)) {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };

@@ -20,7 +20,7 @@ pub struct PoliciesArgs {
 }
 
 pub fn run(args: &PoliciesArgs) -> Outcome {
-    let policies = match load_policies(&args.policy_dirs, render_options(Color::Auto)) {
+    let policies = match load_policies(&args.policy_dirs, None, render_options(Color::Auto)) {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };

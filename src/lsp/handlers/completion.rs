@@ -201,16 +201,14 @@ fn element_items(server: &Server, kinds: &[ElementKind]) -> Vec<CompletionItem> 
         .collect()
 }
 
-/// The requirement ids of the IEC 62443 catalogue. The catalogue is not part of zonelint yet;
-/// when it lands, its ids are returned here. Until then completion offers the ids the
-/// workspace and the rules already use.
-fn catalogue_requirement_ids() -> Vec<String> {
-    Vec::new()
-}
-
 fn requirement_ids(server: &Server) -> Vec<CompletionItem> {
     let report = &server.analysis.report;
-    let mut ids: BTreeSet<String> = catalogue_requirement_ids().into_iter().collect();
+    let mut ids: BTreeSet<String> = server
+        .policies()
+        .catalogues
+        .ids()
+        .map(str::to_string)
+        .collect();
     ids.extend(report.rules.iter().filter_map(|r| r.requirement.clone()));
     ids.extend(
         report
@@ -233,6 +231,11 @@ fn requirement_ids(server: &Server) -> Vec<CompletionItem> {
     }
     ids.into_iter()
         .map(|id| CompletionItem {
+            detail: server
+                .policies()
+                .catalogues
+                .get(&id)
+                .map(|r| r.title.clone()),
             label: id,
             kind: Some(CompletionItemKind::CONSTANT),
             ..CompletionItem::default()

@@ -44,7 +44,7 @@ pub fn hover(server: &Server, params: HoverParams) -> Result<Option<Hover>> {
         Node::Value(attr, value) => match (&value.kind, found.attr_spec(attr).map(|s| &s.ty)) {
             (ValueKind::Str(id), Some(Ty::RequirementIds)) => {
                 let id = reqid::normalize(id).unwrap_or_else(|| id.clone());
-                requirement_description(&id).map(|text| format!("**{id}**\n\n{text}"))
+                requirement_description(server, &id)
             }
             _ => None,
         },
@@ -63,11 +63,12 @@ fn markdown(value: String, range: Option<lsp_types::Range>) -> Hover {
     }
 }
 
-/// The description of an IEC 62443 requirement for hover. The requirement catalogue is not part
-/// of zonelint yet; when it lands, this is the one place to look the id up. Until then there is
-/// no text to show, and the hover says nothing rather than something invented.
-pub fn requirement_description(_id: &str) -> Option<String> {
-    None
+/// A catalogue requirement for hover: the same text as `zonelint explain`, from the catalogues
+/// the server loaded.
+pub fn requirement_description(server: &Server, id: &str) -> Option<String> {
+    let text = crate::cli::explain_text(server.policies(), id).ok()?;
+    let (title, rest) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+    Some(format!("**{title}**\n\n{}", rest.trim()))
 }
 
 fn rule_hover(server: &Server, rule: &str) -> Option<String> {
@@ -115,6 +116,12 @@ pub fn element_hover(server: &Server, id: ElemId) -> String {
     }
     if let Some(sl) = element.sl("sl_capability") {
         rows.push(("SL-C".to_string(), sl));
+    }
+    if let Some(levels) = report.achieved.iter().find(|a| a.element == id) {
+        if let Some(weakest) = levels.weakest_capability {
+            rows.push(("SL-C (weakest component)".to_string(), weakest));
+        }
+        rows.push(("SL-A (computed)".to_string(), levels.achieved));
     }
     if !rows.is_empty() {
         let _ = write!(
