@@ -30,7 +30,7 @@ for n in "${sizes[@]}"; do
   for _ in $(seq "$runs"); do
     # %e wall s, %U user s, %S system s, %M peak RSS KiB. Exit 1 (findings) is expected.
     /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$bin" check "$dir" > "$work/out" 2>/dev/null || true
-    read -r wall user sys rss < "$work/time"
+    read -r wall user sys rss < <(tail -1 "$work/time")
     if [ -z "$best_wall" ] || awk "BEGIN {exit !($wall < $best_wall)}"; then
       best_wall=$wall; best_cpu=$(awk "BEGIN {print $user + $sys}"); best_rss=$rss
     fi

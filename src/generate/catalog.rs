@@ -114,7 +114,7 @@ const PRODUCTS: &[Product] = &[
         certification: Some("IEC 62443-4-2 SL 2"),
         sl_capability: [2, 2, 2, 2, 3, 2, 2],
         functions: &["controller"],
-        services: &["s7comm:102", "opc-ua:4840"],
+        services: &[],
         provides: &["SR 2.8 RE 1"],
     },
     Product {
@@ -129,7 +129,7 @@ const PRODUCTS: &[Product] = &[
         certification: None,
         sl_capability: [1, 1, 2, 1, 2, 1, 1],
         functions: &["controller"],
-        services: &["s7comm:102"],
+        services: &[],
         provides: &[],
     },
     Product {
@@ -144,7 +144,7 @@ const PRODUCTS: &[Product] = &[
         certification: Some("IEC 62443-4-2 SL 2 (component)"),
         sl_capability: [2, 2, 2, 1, 2, 2, 2],
         functions: &["controller"],
-        services: &["ethernet-ip:44818", "https:443"],
+        services: &[],
         provides: &[],
     },
     Product {
@@ -159,7 +159,7 @@ const PRODUCTS: &[Product] = &[
         certification: None,
         sl_capability: [1, 1, 1, 1, 1, 1, 1],
         functions: &["controller"],
-        services: &["modbus-tcp:502"],
+        services: &[],
         provides: &[],
     },
     Product {
@@ -174,7 +174,7 @@ const PRODUCTS: &[Product] = &[
         certification: Some("IEC 62443-4-2 SL 3"),
         sl_capability: [3, 3, 3, 2, 3, 2, 3],
         functions: &["safety-controller"],
-        services: &["profinet:34964"],
+        services: &[],
         provides: &["SR 3.1 RE 1"],
     },
     Product {
@@ -189,7 +189,7 @@ const PRODUCTS: &[Product] = &[
         certification: Some("IEC 62443-4-2 SL 2"),
         sl_capability: [3, 3, 3, 2, 3, 2, 3],
         functions: &["safety-controller"],
-        services: &["modbus-tcp:502"],
+        services: &[],
         provides: &[],
     },
     Product {
@@ -204,7 +204,7 @@ const PRODUCTS: &[Product] = &[
         certification: Some("IEC 62443-4-2 SL 3"),
         sl_capability: [3, 3, 3, 3, 3, 2, 3],
         functions: &["firewall", "router"],
-        services: &["https:443", "ssh:22"],
+        services: &[],
         provides: &["SR 5.2 RE 1", "SR 5.2 RE 2"],
     },
     Product {
@@ -219,7 +219,7 @@ const PRODUCTS: &[Product] = &[
         certification: Some("IEC 62443-4-2 SL 2"),
         sl_capability: [2, 2, 2, 2, 2, 2, 2],
         functions: &["firewall"],
-        services: &["https:443"],
+        services: &[],
         provides: &[],
     },
     Product {
@@ -234,7 +234,7 @@ const PRODUCTS: &[Product] = &[
         certification: None,
         sl_capability: [2; 7],
         functions: &["switch"],
-        services: &["ssh:22", "snmpv3:161"],
+        services: &[],
         provides: &[],
     },
     Product {
@@ -249,7 +249,7 @@ const PRODUCTS: &[Product] = &[
         certification: Some("IEC 62443-4-2 SL 2"),
         sl_capability: [2; 7],
         functions: &[],
-        services: &["https:443"],
+        services: &[],
         provides: &[],
     },
     Product {
@@ -264,7 +264,7 @@ const PRODUCTS: &[Product] = &[
         certification: None,
         sl_capability: [2; 7],
         functions: &[],
-        services: &["rdp:3389"],
+        services: &[],
         provides: &[],
     },
     Product {
@@ -279,7 +279,7 @@ const PRODUCTS: &[Product] = &[
         certification: None,
         sl_capability: [2, 2, 2, 1, 2, 1, 2],
         functions: &["hmi"],
-        services: &["http:80", "vnc:5900"],
+        services: &[],
         provides: &[],
     },
 ];
@@ -328,6 +328,10 @@ pub fn products_file() -> String {
         let _ = writeln!(out, "  sl_capability = {}", sl_text(p.sl_capability));
         if !p.functions.is_empty() {
             let _ = writeln!(out, "  functions     = [{}]", p.functions.join(", "));
+        }
+        // Hosts run the fleet's central anti-malware; firewalls inspect what crosses them.
+        if matches!(p.used_as, Use::Server | Use::Workstation | Use::Firewall) {
+            let _ = writeln!(out, "  malware_protection = central");
         }
         if !p.services.is_empty() {
             let _ = writeln!(out, "  services      = [{}]", p.services.join(", "));

@@ -494,7 +494,6 @@ impl SiteWriter {
                 "sl_capability       = 2".into(),
                 "functions           = [vpn-gateway, remote-access-gateway]".into(),
                 "session_termination = true".into(),
-                "services            = [ipsec:500, ipsec:4500]".into(),
                 format!("supplier = corvid  maintainer = {INTEGRATOR}"),
             ],
         );
@@ -528,7 +527,10 @@ impl SiteWriter {
             "patch_relay",
             "delphine_r7",
             "Patch and signature relay",
-            &["functions = [patch-server, malware-protection]".into()],
+            &[
+                "functions = [patch-server, malware-protection]".into(),
+                "services  = [https:8531]".into(),
+            ],
         );
         if p.diode {
             self.component(
@@ -598,7 +600,6 @@ impl SiteWriter {
                 "sl_capability = 2".into(),
                 "host          = scada_srv_1".into(),
                 "functions     = [scada, hmi]".into(),
-                "services      = [opc-ua:4840, https:443]".into(),
                 format!("supplier = emberline  maintainer = {INTEGRATOR}"),
             ],
         );
@@ -799,7 +800,19 @@ impl SiteWriter {
             c.number
         );
         let serial = self.serial("F1");
-        self.component("    ", "cell_fw", "corvid_f120", "Cell firewall", &[serial]);
+        self.component(
+            "    ",
+            "cell_fw",
+            "corvid_f120",
+            "Cell firewall",
+            &[
+                serial,
+                format!(
+                    "config_record = \"Firewall manager, package P{}-{}\"",
+                    p.number, c.id
+                ),
+            ],
+        );
         self.component("    ", "cell_sw", "corvid_s24", "Cell switch", &[]);
         for n in 1..=c.plcs {
             let mut body = vec![self.serial("PLC")];
@@ -832,11 +845,9 @@ impl SiteWriter {
             );
         }
         for n in 1..=c.io {
-            let (vendor, supplier, protocol_service) = match c.family {
-                Family::S7 | Family::OpcUa => ("Ardent Controls", "ardent", "profinet:34964"),
-                Family::Modbus | Family::EtherNetIp => {
-                    ("Borealis Automation", "borealis", "modbus-tcp:502")
-                }
+            let (vendor, supplier) = match c.family {
+                Family::S7 | Family::OpcUa => ("Ardent Controls", "ardent"),
+                Family::Modbus | Family::EtherNetIp => ("Borealis Automation", "borealis"),
             };
             self.component(
                 "    ",
@@ -849,7 +860,6 @@ impl SiteWriter {
                         n % 7
                     ),
                     "sl_capability = [2, 2, 2, 1, 2, 1, 2]".into(),
-                    format!("services      = [{protocol_service}]"),
                     format!("supplier = {supplier}  maintainer = {MAINTAINER}"),
                 ],
             );
@@ -907,6 +917,7 @@ impl SiteWriter {
         attr!(self, "    ", "via       = {via}");
         attr!(self, "    ", "sl_target = {sl}");
         attr!(self, "    ", "default   = deny");
+        attr!(self, "    ", "rate_limit = true");
     }
 
     fn flow(&mut self, id: &str, from: &str, to: &str, shape: FlowShape, extra: &[&str]) {
@@ -1146,6 +1157,7 @@ impl SiteWriter {
             );
             attr!(self, "    ", "direction = {cell}.sis -> {cell}");
             attr!(self, "    ", "fail      = closed");
+            attr!(self, "    ", "island_mode = true");
             self.flow(
                 "sis_status",
                 &format!("{cell}.sis.sis_plc"),
