@@ -174,7 +174,9 @@ fn detailed_attempts(source: &str) -> Option<Attempts> {
     // pest's detail switch is process-wide: without the lock, one thread switching it off
     // while another's detailed parse runs makes the wording depend on timing.
     static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let guard = DETAIL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let guard = DETAIL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     pest::set_error_detail(true);
     let result = ModelParser::parse(Rule::chunk, source);
     pest::set_error_detail(false);
