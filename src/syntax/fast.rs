@@ -91,6 +91,21 @@ impl Parser<'_> {
             return None;
         }
         let mut at = start + first.len_utf8();
+        // Most identifiers are ASCII: step over bytes until something needs a closer look.
+        while let Some(&b) = self.bytes.get(at) {
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                at += 1;
+            } else if b == b'-'
+                && self
+                    .bytes
+                    .get(at + 1)
+                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
+            {
+                at += 1;
+            } else {
+                break;
+            }
+        }
         while let Some(c) = self.char_at(at) {
             if is_letter(c) || is_number(c) || c == '_' {
                 at += c.len_utf8();
