@@ -18,6 +18,32 @@ use crate::cli::Outcome;
 use crate::cli::atomic::write_atomic;
 use crate::diagnostics::Severity;
 
+/// What `graph`, `report` and `export` take: the paths of one model, where to write, and the
+/// configuration file.
+#[derive(Debug, clap::Args)]
+pub struct ModelArgs {
+    /// Files or directories with the model.
+    #[arg(default_value = ".")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// The configuration file [default: the first zonelint.toml from the path upwards].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+}
+
+/// Loads and checks the one model `graph`, `report` and `export` describe.
+pub fn load_one_model(args: &ModelArgs) -> Result<crate::cli::load::Loaded, Outcome> {
+    let options = crate::cli::load::LoadOptions {
+        config: args.config.as_deref(),
+        ..Default::default()
+    };
+    let loaded = crate::cli::load::load(&args.paths, options)?;
+    single_model(&loaded)?;
+    Ok(loaded)
+}
+
 /// Graph, report and export describe one model: several workspaces (directories with their
 /// own `zonelint.toml`) are several models, so the user must name one.
 pub fn single_model(loaded: &crate::cli::load::Loaded) -> Result<(), Outcome> {
