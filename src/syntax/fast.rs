@@ -93,18 +93,16 @@ impl Parser<'_> {
         let mut at = start + first.len_utf8();
         // Most identifiers are ASCII: step over bytes until something needs a closer look.
         while let Some(&b) = self.bytes.get(at) {
-            if b.is_ascii_alphanumeric() || b == b'_' {
-                at += 1;
-            } else if b == b'-'
+            let word_byte = b.is_ascii_alphanumeric() || b == b'_';
+            let joining_hyphen = b == b'-'
                 && self
                     .bytes
                     .get(at + 1)
-                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_')
-            {
-                at += 1;
-            } else {
+                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_');
+            if !(word_byte || joining_hyphen) {
                 break;
             }
+            at += 1;
         }
         while let Some(c) = self.char_at(at) {
             if is_letter(c) || is_number(c) || c == '_' {
