@@ -91,6 +91,19 @@ impl Parser<'_> {
             return None;
         }
         let mut at = start + first.len_utf8();
+        // Most identifiers are ASCII: step over bytes until something needs a closer look.
+        while let Some(&b) = self.bytes.get(at) {
+            let word_byte = b.is_ascii_alphanumeric() || b == b'_';
+            let joining_hyphen = b == b'-'
+                && self
+                    .bytes
+                    .get(at + 1)
+                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_');
+            if !(word_byte || joining_hyphen) {
+                break;
+            }
+            at += 1;
+        }
         while let Some(c) = self.char_at(at) {
             if is_letter(c) || is_number(c) || c == '_' {
                 at += c.len_utf8();
