@@ -18,3 +18,4 @@ pub mod model;
 pub mod output;
 pub mod policy;
 pub mod syntax;
+pub mod timings;

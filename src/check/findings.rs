@@ -32,6 +32,7 @@ pub fn run(
         .policies
         .par_iter()
         .map(|policy| {
+            let _timing = crate::timings::start("policy", &policy.id);
             let caches = Caches::default();
             let mut evaluator =
                 Evaluator::new(model, &policies.catalogues, &caches, POLICY_BUDGET, today);

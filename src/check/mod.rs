@@ -79,10 +79,14 @@ pub struct Options<'a> {
 
 /// Checks the model made of `entries` and everything they import.
 pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, options: &Options) -> Report {
+    let timing = crate::timings::start("stage", "read and parse");
     let loaded = workspace::load(root, entries, fs, options.limits);
+    drop(timing);
+    let timing = crate::timings::start("stage", "build model");
     let (model, model_errors) = model::build(loaded.sources, &loaded.files);
     // The trees are not needed past the model; free them before the policies run.
     drop(loaded.files);
+    drop(timing);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(model_errors);
     check_model(model, diagnostics, options)
@@ -95,9 +99,14 @@ pub fn check_model(
     mut diagnostics: Vec<Diagnostic>,
     options: &Options,
 ) -> Report {
+    let timing = crate::timings::start("stage", "policies");
     let (mut findings, stopped, used) = findings::run(&model, options.policies, options.today);
+    drop(timing);
+    let timing = crate::timings::start("stage", "compensations and suppressions");
     risk::apply_compensations(&model, &mut findings, options.today, &used);
     risk::apply_suppressions(&model, &mut findings);
+    drop(timing);
+    let timing = crate::timings::start("stage", "achieved levels");
     let levels = if options.achieved_levels {
         achieved::compute(
             &model,
@@ -113,6 +122,7 @@ pub fn check_model(
         &options.policies.catalogues,
         &levels,
     ));
+    drop(timing);
     diagnostics.append(&mut findings);
     for s in stopped {
         let policy = options
@@ -133,7 +143,9 @@ pub fn check_model(
             .with_help("narrow its loops with `where` before each inner `for`; see docs/limits.md"),
         );
     }
+    let timing = crate::timings::start("stage", "sort");
     sort(&mut diagnostics, &model);
+    drop(timing);
     let rules = rule_docs(options.policies);
     Report {
         model,

@@ -63,6 +63,10 @@ pub struct CheckArgs {
     /// A custom policy with the id of a built-in one replaces it.
     #[arg(long = "policies", value_name = "DIR")]
     pub policy_dirs: Vec<PathBuf>,
+
+    /// Print to stderr how long each stage and the slowest policies took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -116,6 +120,9 @@ fn selectors(values: &[String]) -> Option<Vec<Selector>> {
 }
 
 pub fn run(args: &CheckArgs) -> Outcome {
+    if args.timings {
+        crate::timings::enable();
+    }
     let overrides = Overrides {
         select: selectors(&args.select),
         ignore: selectors(&args.ignore),
@@ -181,12 +188,17 @@ pub fn run(args: &CheckArgs) -> Outcome {
             eprintln!("{line}");
         }
     }
+    let timing = crate::timings::start("stage", format!("{} output", args.format.name()));
     let text = output::write(args.format, &report, &context);
+    drop(timing);
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`zonelint check | head`) is not a failure of the check.
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
+    if args.timings {
+        eprint!("{}", crate::timings::table(&crate::timings::take(), 10));
+    }
     outcome
 }
 
