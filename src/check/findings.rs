@@ -80,7 +80,12 @@ fn to_diagnostic(model: &Model, set: &PolicySet, policy: &CompiledPolicy, hit: H
         finding: None,
     };
     if let Some(r) = requirement {
-        d.notes.push(format!("requirement: {} ({})", r.id, r.title));
+        d.notes.push(format!(
+            "{}{} ({})",
+            crate::diagnostics::REQUIREMENT_NOTE,
+            r.id,
+            r.title
+        ));
     }
     let bound = hit.bound;
     let fix = hit
