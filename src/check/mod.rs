@@ -181,8 +181,9 @@ pub fn rule_docs(policies: &PolicySet) -> Vec<RuleDoc> {
 
 /// Orders diagnostics by file name, then position, so output is stable across runs.
 pub fn sort(diagnostics: &mut [Diagnostic], model: &Model) {
+    // Borrowed names: cloning them per comparison cost milliseconds on thousands of findings.
     diagnostics.sort_by(|a, b| {
-        let name = |d: &Diagnostic| model.sources.get(d.primary.file).name.clone();
+        let name = |d: &Diagnostic| model.sources.get(d.primary.file).name.as_str();
         (name(a), a.primary.span.start, &a.code, &a.message).cmp(&(
             name(b),
             b.primary.span.start,
