@@ -53,7 +53,8 @@ pub fn render_group(group: &[&Diagnostic], sources: &SourceMap, options: RenderO
         .with_width(options.width)
         .without_syntax_highlighting()
         .with_links(false)
-        .with_show_related_as_nested(true);
+        .with_show_related_as_nested(true)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let mut adapter = Adapter::new(first, sources);
     for other in rest {
         adapter.absorb(&first.primary, other, sources);
