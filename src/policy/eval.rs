@@ -857,21 +857,27 @@ impl<'a> Evaluator<'a> {
                 match (first, second.text().and_then(crate::model::value::fr_index)) {
                     (V::Elem(c), Some(fr)) => {
                         let gaps =
-                            super::capability::gaps(self.model, self.catalogues, c, fr, self.today);
-                        let ids = if builtin == Builtin::Unmet {
-                            gaps.open
-                        } else {
-                            self.caches
-                                .used_compensations
-                                .borrow_mut()
-                                .extend(gaps.covered.iter().map(|(_, by)| *by));
-                            gaps.covered.into_iter().map(|(id, _)| id).collect()
-                        };
-                        V::List(Rc::new(
-                            ids.into_iter()
+                            self.indexes
+                                .gaps(self.model, self.catalogues, self.today, c, fr);
+                        let ids: Vec<V> = match gaps {
+                            None => Vec::new(),
+                            Some(gaps) if builtin == Builtin::Unmet => gaps
+                                .open
+                                .iter()
                                 .map(|id| V::Str(Rc::from(id.as_str())))
                                 .collect(),
-                        ))
+                            Some(gaps) => {
+                                self.caches
+                                    .used_compensations
+                                    .borrow_mut()
+                                    .extend(gaps.covered.iter().map(|(_, by)| *by));
+                                gaps.covered
+                                    .iter()
+                                    .map(|(id, _)| V::Str(Rc::from(id.as_str())))
+                                    .collect()
+                            }
+                        };
+                        V::List(Rc::new(ids))
                     }
                     _ => V::List(Rc::new(Vec::new())),
                 }

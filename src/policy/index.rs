@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::model::{ElemId, ElementKind, Model, Value};
+use super::capability::{self, Gaps};
+use super::catalogue::Catalogues;
+use crate::model::{Date, ElemId, ElementKind, Model, Value};
 
 /// Element -> elements, lists in model order without repeats.
 type Table = HashMap<ElemId, Vec<ElemId>, foldhash::fast::FixedState>;
@@ -21,6 +23,9 @@ pub struct Indexes {
     flows_to: OnceLock<Table>,
     roles: OnceLock<Table>,
     evidence: OnceLock<HashMap<String, EvidenceFor>>,
+    /// (component, FR) -> its capability gaps, where it has any: `unmet` and `compensated`
+    /// ask for every component and FR, from two policies.
+    gaps: OnceLock<HashMap<(ElemId, usize), Gaps, foldhash::fast::FixedState>>,
 }
 
 /// Who serves what, split the way `serves(component, zone)` decides it.
@@ -138,6 +143,31 @@ impl Indexes {
             .get(requirement)
             .and_then(|records| records.inside.get(&element))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The capability gaps of `component` in FR `fr` ([`capability::gaps`]), computed for
+    /// every component on first use. `catalogues` and `today` are the run's.
+    pub fn gaps(
+        &self,
+        model: &Model,
+        catalogues: &Catalogues,
+        today: Date,
+        component: ElemId,
+        fr: usize,
+    ) -> Option<&Gaps> {
+        let all = self.gaps.get_or_init(|| {
+            let mut all = HashMap::default();
+            for &c in model.all(ElementKind::Component) {
+                for fr in 0..crate::model::value::FR_NAMES.len() {
+                    let gaps = capability::gaps(model, catalogues, c, fr, today);
+                    if !gaps.open.is_empty() || !gaps.covered.is_empty() {
+                        all.insert((c, fr), gaps);
+                    }
+                }
+            }
+            all
+        });
+        all.get(&(component, fr))
     }
 
     fn evidence(&self, model: &Model) -> &HashMap<String, EvidenceFor> {
