@@ -340,6 +340,7 @@ pub enum Builtin {
     RolesIn,
     EvidenceFor,
     EvidenceInside,
+    Reachable,
 }
 
 /// (name, function, accepted argument counts, whether the last argument is a lambda, doc)
@@ -570,5 +571,12 @@ pub const FUNCTIONS: &[(&str, Builtin, &[usize], bool, &str)] = &[
         &[2],
         false,
         "`evidence_inside(\"SR 7.3\", element)`: the evidence records for the requirement whose scope lists the element or something inside it (`within(s, element)`), from an index",
+    ),
+    (
+        "reachable",
+        Builtin::Reachable,
+        &[1, 2],
+        true,
+        "`reachable(zone)` or `reachable(zone, z: may_cross)`: the zones `path(zone, x)` (with the same condition) finds a path to, the zone itself included, in model order: loop over these rather than over every zone to find pairs that a path joins",
     ),
 ];

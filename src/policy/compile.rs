@@ -623,7 +623,7 @@ impl Compiler<'_> {
                         );
                         continue;
                     }
-                    let param_ty = if builtin == Builtin::Path {
+                    let param_ty = if matches!(builtin, Builtin::Path | Builtin::Reachable) {
                         T::elem(ElementKind::Zone)
                     } else {
                         first_ty.item()
@@ -695,7 +695,9 @@ impl Compiler<'_> {
         }
         // The index-backed look-ups answer for one kind of element.
         let element_arg = match builtin {
-            Builtin::Servers | Builtin::FlowsTo => Some((0, ElementKind::Zone)),
+            Builtin::Servers | Builtin::FlowsTo | Builtin::Reachable => {
+                Some((0, ElementKind::Zone))
+            }
             Builtin::RolesIn => Some((0, ElementKind::Zone)),
             _ => None,
         };
@@ -737,6 +739,7 @@ impl Compiler<'_> {
             Builtin::Servers => T::list(T::elem(ElementKind::Component)),
             Builtin::FlowsTo => T::list(T::elem(ElementKind::Flow)),
             Builtin::RolesIn => T::list(T::elem(ElementKind::Role)),
+            Builtin::Reachable => T::list(T::elem(ElementKind::Zone)),
             Builtin::EvidenceFor | Builtin::EvidenceInside => {
                 T::list(T::elem(ElementKind::Evidence))
             }

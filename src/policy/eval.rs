@@ -731,6 +731,17 @@ impl<'a> Evaluator<'a> {
                 (V::Elem(a), V::Elem(b)) => self.path(a, b, lambda)?,
                 _ => V::None,
             },
+            Builtin::Reachable => match first {
+                V::Elem(a) => {
+                    let tree = self.tree(a, lambda)?;
+                    let mut zones: Vec<ElemId> = tree.keys().copied().collect();
+                    zones.push(a);
+                    zones.sort_unstable();
+                    zones.dedup();
+                    Self::elems(zones)
+                }
+                _ => Self::elems([]),
+            },
             Builtin::ConduitsBetween => match (first, second) {
                 (V::Elem(a), V::Elem(b)) => Self::elems(self.model.graph.conduits_between(a, b)),
                 _ => V::List(Rc::new(Vec::new())),
@@ -935,6 +946,28 @@ impl<'a> Evaluator<'a> {
         if a == b {
             return Ok(V::Path(a, Rc::new(Vec::new())));
         }
+        let tree = self.tree(a, lambda)?;
+        if !tree.contains_key(&b) {
+            return Ok(V::None);
+        }
+        let mut hops = Vec::new();
+        let mut zone = b;
+        while zone != a {
+            let (conduit, previous) = tree[&zone];
+            hops.push(Hop { conduit, zone });
+            zone = previous;
+        }
+        hops.reverse();
+        Ok(V::Path(a, Rc::new(hops)))
+    }
+
+    /// The breadth-first tree from `a` through zones that satisfy the condition, cached when
+    /// the condition reads nothing but its zone.
+    fn tree(
+        &mut self,
+        a: ElemId,
+        lambda: Option<(usize, &CExpr)>,
+    ) -> Result<Rc<BfsTree>, BudgetExceeded> {
         let key = lambda.map_or(0, |(_, body)| body as *const CExpr as usize);
         let cacheable = lambda.is_none_or(|(slot, body)| reads_only(body, slot));
         let cached = cacheable
@@ -950,18 +983,7 @@ impl<'a> Evaluator<'a> {
                 t
             }
         };
-        if !tree.contains_key(&b) {
-            return Ok(V::None);
-        }
-        let mut hops = Vec::new();
-        let mut zone = b;
-        while zone != a {
-            let (conduit, previous) = tree[&zone];
-            hops.push(Hop { conduit, zone });
-            zone = previous;
-        }
-        hops.reverse();
-        Ok(V::Path(a, Rc::new(hops)))
+        Ok(tree)
     }
 
     fn bfs_tree(
