@@ -70,10 +70,12 @@ pub struct Achieved {
 
 /// Findings of requirement-bound policies, by (requirement, zone or conduit they concern), so
 /// that each status is a lookup rather than a scan of every finding.
-type FindingIndex<'a> = HashMap<(&'a str, ElemId), Vec<&'a Diagnostic>>;
+/// Hashed with foldhash: it is asked once per zone and requirement, and SipHash's resistance to
+/// crafted keys buys nothing for ids from our own catalogue.
+type FindingIndex<'a> = HashMap<(&'a str, ElemId), Vec<&'a Diagnostic>, foldhash::fast::FixedState>;
 
 fn index<'a>(model: &Model, findings: &'a [Diagnostic]) -> FindingIndex<'a> {
-    let mut index: FindingIndex<'a> = HashMap::new();
+    let mut index: FindingIndex<'a> = HashMap::default();
     for d in findings {
         let Some(info) = d.finding.as_deref() else {
             continue;
@@ -185,17 +187,25 @@ fn one(
     let mut achieved = [0u8; 7];
     let mut status_of = Vec::with_capacity(rows.len());
     for r in &rows {
-        let status = status(
-            model,
-            findings,
-            today,
-            element,
-            &members,
-            &missing_evidence,
-            r,
-            zone,
-        );
-        status_of.push(status);
+        // A row no level up to the target selects cannot lower SL-A and is reported as not
+        // selected: its status is not worth computing (most of the SL 3 and 4 enhancements).
+        let goal = target.get(r.fr.unwrap_or(0));
+        let relevant =
+            goal > 0 && (r.selected_at(goal) || r.levels.iter().any(|&l| l >= 1 && l <= goal));
+        status_of.push(if relevant {
+            status(
+                model,
+                findings,
+                today,
+                element,
+                &members,
+                &missing_evidence,
+                r,
+                zone,
+            )
+        } else {
+            Status::NotSelected
+        });
     }
     for (fr, level) in achieved.iter_mut().enumerate() {
         let goal = target.get(fr);
@@ -336,6 +346,13 @@ pub fn below_target(
     catalogues: &Catalogues,
     levels: &[Achieved],
 ) -> Vec<Diagnostic> {
+    // `Achieved::requirements` lists these rows in this order (see `one`): reading them side by
+    // side avoids looking each id up again, once per zone, FR and requirement.
+    let rows: Vec<&Requirement> = catalogues
+        .requirements
+        .iter()
+        .filter(|r| r.fr.is_some())
+        .collect();
     let mut out = Vec::new();
     for a in levels {
         let short: Vec<usize> = (0..7)
@@ -355,12 +372,11 @@ pub fn below_target(
         d.notes.push(vector_table(a));
         for &fr in &short {
             let level = a.achieved.get(fr) + 1;
-            if let Some((id, status)) = a.requirements.iter().find(|(id, s)| {
+            if let Some(((id, status), _)) = a.requirements.iter().zip(&rows).find(|((_, s), r)| {
                 !s.achieved()
                     && !matches!(s, Status::NotSelected)
-                    && catalogues
-                        .get(id)
-                        .is_some_and(|r| r.fr == Some(fr) && r.levels.contains(&level))
+                    && r.fr == Some(fr)
+                    && r.levels.contains(&level)
             }) {
                 let why = match status {
                     Status::NotMet { reason } => format!("not met: {reason}"),

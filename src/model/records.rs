@@ -70,6 +70,12 @@ impl RecordIndex {
         index
     }
 
+    /// Compensations for `requirement` by the element they name, or `None` when no record
+    /// compensates it at all (the common case: one string hash answers it).
+    pub fn compensations_of(&self, requirement: &str) -> Option<&HashMap<ElemId, Vec<ElemId>>> {
+        self.compensations.get(requirement)
+    }
+
     /// Compensations for `requirement` (as normalised by [`reqid::normalize`]) whose `element`
     /// is exactly `element`, in source order.
     pub fn compensations(&self, requirement: &str, element: ElemId) -> &[ElemId] {

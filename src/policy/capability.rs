@@ -101,10 +101,11 @@ pub fn compensation_for(
     element: ElemId,
     today: Date,
 ) -> Option<ElemId> {
-    let records = model.records();
+    let by_element = model.records().compensations_of(requirement)?;
     model
         .enclosing(element)
-        .flat_map(|around| records.compensations(requirement, around))
+        .filter_map(|around| by_element.get(&around))
+        .flatten()
         .copied()
         .filter(|&comp| {
             let expires = model.element(comp).value("expires");
