@@ -1,7 +1,8 @@
 //! Diagnostics after an edit, in a generated workspace of 5,000 lines in 12 files: the time from
 //! `didChange` to the `publishDiagnostics` that reflects it. The server runs in-process over
 //! `Connection::memory()`, so the figure is the server's own work (rebuild, diagnostics,
-//! publishing), without a transport.
+//! publishing), without a transport. Afterwards it prints the fastest time of each stage of an
+//! edit (parse, model, policies, SL-A, the server's index and publishing).
 //!
 //! Run with `cargo bench --bench lsp`.
 
@@ -15,6 +16,8 @@ use lsp_types::*;
 use serde_json::json;
 
 const FILES: usize = 12;
+/// Edits timed stage by stage after the benchmark.
+const STAGE_RUNS: usize = 15;
 
 /// About 500 lines: zones with components, and conduits with flows between them.
 fn generated_file(n: usize) -> String {
@@ -136,6 +139,29 @@ fn bench(c: &mut Criterion) {
             edit(if flip { &broken } else { &clean })
         });
     });
+
+    // Where an edit's time goes: the pipeline's stages and the server's own (`lsp: ...`), the
+    // fastest of several edits for each, since the machine may be shared.
+    zonelint::timings::enable();
+    let _ = zonelint::timings::take();
+    let mut best: Vec<(String, Duration)> = Vec::new();
+    for _ in 0..STAGE_RUNS {
+        flip = !flip;
+        edit(if flip { &broken } else { &clean });
+        for t in zonelint::timings::take() {
+            if t.kind != "stage" {
+                continue;
+            }
+            match best.iter_mut().find(|(name, _)| *name == t.name) {
+                Some((_, d)) => *d = (*d).min(t.elapsed),
+                None => best.push((t.name, t.elapsed)),
+            }
+        }
+    }
+    eprintln!("stages of one edit (fastest of {STAGE_RUNS}, ms):");
+    for (name, d) in &best {
+        eprintln!("  {:>7.2}  {name}", d.as_secs_f64() * 1000.0);
+    }
 
     client
         .sender

@@ -432,3 +432,39 @@ fn select_and_severity_overrides_apply_to_findings() {
     );
     assert_eq!(strict.status.code(), Some(1));
 }
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_report_alone() {
+    let dir = project(&[("m.iacs", CLEAN)]);
+    let plain = zonelint(&["check", "--format", "short"], dir.path());
+    let timed = zonelint(&["check", "--format", "short", "--timings"], dir.path());
+    assert_eq!(timed.status.code(), plain.status.code());
+    assert_eq!(stdout(&timed), stdout(&plain));
+    let table = stderr(&timed);
+    for stage in [
+        "timings (wall clock, ms):",
+        "read and parse",
+        "build model",
+        "policies",
+        "achieved levels",
+        "short output",
+    ] {
+        assert!(table.contains(stage), "no `{stage}` in:\n{table}");
+    }
+    // Every built-in policy ran and was timed; the ten slowest are named.
+    let ran = zonelint::policy::load(zonelint::policy::builtin_sources(None))
+        .map(|set| set.policies.len())
+        .unwrap_or_default();
+    assert!(ran > 50);
+    assert!(
+        table.contains(&format!("slowest policies ({ran} ran")),
+        "{table}"
+    );
+    let named = table
+        .lines()
+        .skip_while(|l| !l.starts_with("slowest policies"))
+        .skip(1)
+        .count();
+    assert_eq!(named, 10, "{table}");
+    assert!(stderr(&plain).is_empty(), "{}", stderr(&plain));
+}

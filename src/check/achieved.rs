@@ -126,18 +126,19 @@ pub fn compute(
     findings: &[Diagnostic],
     today: Date,
 ) -> Vec<Achieved> {
+    use rayon::prelude::*;
     let findings = index(model, findings);
     let findings = &findings;
-    let mut out = Vec::new();
-    for kind in [ElementKind::Zone, ElementKind::Conduit] {
-        for &element in model.all(kind) {
-            let Some(target) = model.element(element).sl("sl_target") else {
-                continue;
-            };
-            out.push(one(model, catalogues, findings, today, element, target));
-        }
-    }
-    out
+    let targets: Vec<(ElemId, SlVector)> = [ElementKind::Zone, ElementKind::Conduit]
+        .into_iter()
+        .flat_map(|kind| model.all(kind).iter().copied())
+        .filter_map(|e| Some((e, model.element(e).sl("sl_target")?)))
+        .collect();
+    // Each zone and conduit is computed on its own; in order, on all cores.
+    targets
+        .into_par_iter()
+        .map(|(element, target)| one(model, catalogues, findings, today, element, target))
+        .collect()
 }
 
 fn one(

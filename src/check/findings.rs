@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Edit, FindingInfo, Fix, Label, Severity, fingerprint};
 use crate::model::{ElemId, Model};
 use crate::policy::eval::{BudgetExceeded, Caches, Evaluator, Hit};
+use crate::policy::index::Indexes;
 use crate::policy::{CompiledPolicy, PolicySet};
 use crate::syntax::Span;
 
@@ -28,14 +29,23 @@ pub fn run(
 ) {
     // Policies are independent: each runs on its own evaluator (its own graph caches), on all
     // cores. Results are collected in policy order, so the report is the same on any machine.
+    // The look-up tables behind `servers`, `evidence_for` and friends are pure functions of the
+    // model: one set, built on first use, serves every policy.
+    let indexes = Indexes::default();
     let outcomes: Vec<_> = policies
         .policies
         .par_iter()
         .map(|policy| {
             let _timing = crate::timings::start("policy", &policy.id);
             let caches = Caches::default();
-            let mut evaluator =
-                Evaluator::new(model, &policies.catalogues, &caches, POLICY_BUDGET, today);
+            let mut evaluator = Evaluator::new(
+                model,
+                &policies.catalogues,
+                &caches,
+                &indexes,
+                POLICY_BUDGET,
+                today,
+            );
             let outcome = evaluator.run(policy).map(|hits| {
                 hits.into_iter()
                     .map(|hit| to_diagnostic(model, policies, policy, hit))
@@ -80,7 +90,12 @@ fn to_diagnostic(model: &Model, set: &PolicySet, policy: &CompiledPolicy, hit: H
         finding: None,
     };
     if let Some(r) = requirement {
-        d.notes.push(format!("requirement: {} ({})", r.id, r.title));
+        d.notes.push(format!(
+            "{}{} ({})",
+            crate::diagnostics::REQUIREMENT_NOTE,
+            r.id,
+            r.title
+        ));
     }
     let bound = hit.bound;
     let fix = hit

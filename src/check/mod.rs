@@ -181,10 +181,17 @@ pub fn rule_docs(policies: &PolicySet) -> Vec<RuleDoc> {
 
 /// Orders diagnostics by file name, then position, so output is stable across runs.
 pub fn sort(diagnostics: &mut [Diagnostic], model: &Model) {
+    // Rank files by name once, rather than comparing names in every comparison.
+    let mut files: Vec<_> = model.sources.iter().collect();
+    files.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    let mut rank = vec![0usize; model.sources.len()];
+    for (position, (id, _)) in files.into_iter().enumerate() {
+        rank[id.0 as usize] = position;
+    }
+    let file_rank = |d: &Diagnostic| rank.get(d.primary.file.0 as usize).copied();
     diagnostics.sort_by(|a, b| {
-        let name = |d: &Diagnostic| model.sources.get(d.primary.file).name.clone();
-        (name(a), a.primary.span.start, &a.code, &a.message).cmp(&(
-            name(b),
+        (file_rank(a), a.primary.span.start, &a.code, &a.message).cmp(&(
+            file_rank(b),
             b.primary.span.start,
             &b.code,
             &b.message,

@@ -10,7 +10,7 @@ mod rule_doc;
 mod source;
 
 pub use codes::{CODES_URL, CodeDoc, MODEL_CODES, model_code};
-pub use render::{RenderOptions, render, render_all};
+pub use render::{REQUIREMENT_NOTE, RenderOptions, render, render_all, render_group};
 pub use rule_doc::{DOCS_URL, RuleDoc};
 pub use source::{FileId, SourceFile, SourceMap};
 

@@ -9,7 +9,9 @@ use rayon::prelude::*;
 use super::Context;
 use crate::check::achieved::BELOW_TARGET;
 use crate::check::{Report, is_compensated, is_open};
-use crate::diagnostics::{Diagnostic, Severity, render};
+use std::collections::HashMap;
+
+use crate::diagnostics::{Diagnostic, FileId, Severity, render_group};
 
 pub fn write(report: &Report, context: &Context) -> String {
     let mut out = String::new();
@@ -22,11 +24,11 @@ pub fn write(report: &Report, context: &Context) -> String {
     let (compact, full): (Vec<&Diagnostic>, Vec<&Diagnostic>) = shown
         .into_iter()
         .partition(|d| d.severity == Severity::Info || d.code == BELOW_TARGET);
-    // Drawing is independent per diagnostic and the slowest part of a large report: draw on
-    // all cores, then join in report order.
-    let drawn: Vec<String> = full
+    // Drawing is independent per group and the slowest part of a large report: draw on all
+    // cores, then join in report order.
+    let drawn: Vec<String> = by_element(&full)
         .par_iter()
-        .map(|d| render(d, &report.model.sources, context.render))
+        .map(|group| render_group(group, &report.model.sources, context.render))
         .collect();
     for text in drawn {
         out.push_str(&text);
@@ -35,8 +37,8 @@ pub fn write(report: &Report, context: &Context) -> String {
     let (levels, compact): (Vec<&Diagnostic>, Vec<&Diagnostic>) = compact
         .into_iter()
         .partition(|d| d.code == BELOW_TARGET && !report.achieved.is_empty());
-    for diagnostic in compact {
-        out.push_str(&one_entry(report, diagnostic));
+    for entries in by_code(&compact) {
+        out.push_str(&compact_entries(report, &entries));
     }
     if !levels.is_empty() {
         out.push_str(&levels_table(report, &levels));
@@ -54,6 +56,85 @@ pub fn write(report: &Report, context: &Context) -> String {
     out
 }
 
+/// Findings about the same element in the same file, in the order of their first member: one
+/// drawing per element instead of one per finding (a telnet flow breaks three requirements on
+/// one line). Model errors stay one per drawing.
+fn by_element<'a>(diagnostics: &[&'a Diagnostic]) -> Vec<Vec<&'a Diagnostic>> {
+    let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
+    let mut index: HashMap<(&str, FileId), usize> = HashMap::new();
+    for &d in diagnostics {
+        let key = d
+            .finding
+            .as_ref()
+            .map(|f| (f.element.as_str(), d.primary.file));
+        match key.and_then(|k| index.get(&k)) {
+            Some(&at) => groups[at].push(d),
+            None => {
+                if let Some(key) = key {
+                    index.insert(key, groups.len());
+                }
+                groups.push(vec![d]);
+            }
+        }
+    }
+    groups
+}
+
+/// Compact entries by code, in the order of each code's first entry.
+fn by_code<'a>(diagnostics: &[&'a Diagnostic]) -> Vec<Vec<&'a Diagnostic>> {
+    let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for &d in diagnostics {
+        match index.get(d.code.as_str()) {
+            Some(&at) => groups[at].push(d),
+            None => {
+                index.insert(&d.code, groups.len());
+                groups.push(vec![d]);
+            }
+        }
+    }
+    groups
+}
+
+/// One entry as `severity[code]: message` and its location; several entries of one code under
+/// a shared heading, one line each (seven zones without evidence take eight lines, not
+/// fourteen). Entries with notes (what compensates a gap) are always written in full.
+fn compact_entries(report: &Report, entries: &[&Diagnostic]) -> String {
+    let listable = entries.len() > 1 && entries.iter().all(|d| visible_notes(d).next().is_none());
+    if !listable {
+        return entries.iter().map(|d| one_entry(report, d)).collect();
+    }
+    let sources = &report.model.sources;
+    let first = entries[0];
+    let title = report
+        .rules
+        .iter()
+        .find(|r| r.id == first.code)
+        .map_or("findings", |r| r.title.as_str());
+    let mut out = format!(
+        "{}[{}]: {title} ({})\n",
+        first.severity.as_str(),
+        first.code,
+        entries.len()
+    );
+    for d in entries {
+        let (line, column) = sources.line_col(d.primary.file, d.primary.span.start);
+        out.push_str(&format!(
+            "  {}:{line}:{column}: {}\n",
+            sources.get(d.primary.file).name,
+            d.message
+        ));
+    }
+    out
+}
+
+/// The notes worth repeating in a compact entry (the requirement is in the code already).
+fn visible_notes(d: &Diagnostic) -> impl Iterator<Item = &String> {
+    d.notes
+        .iter()
+        .filter(|n| !n.starts_with(crate::diagnostics::REQUIREMENT_NOTE))
+}
+
 /// `severity[code]: message`, the location, then the notes indented (the SL vector table of
 /// an achieved-level finding, or what compensates a gap).
 fn one_entry(report: &Report, d: &Diagnostic) -> String {
@@ -66,10 +147,7 @@ fn one_entry(report: &Report, d: &Diagnostic) -> String {
         d.message,
         sources.get(d.primary.file).name
     );
-    for note in &d.notes {
-        if note.starts_with("requirement:") {
-            continue;
-        }
+    for note in visible_notes(d) {
         for line in note.lines() {
             out.push_str(&format!("      {line}\n"));
         }

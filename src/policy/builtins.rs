@@ -5,7 +5,7 @@ use super::types::T;
 use crate::model::vocabulary::{self as vocab, ElementKind as K};
 
 /// Collections every policy can iterate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Global {
     Of(K),
     /// The seven FR names, for loops over FRs.
@@ -335,6 +335,12 @@ pub enum Builtin {
     Compensated,
     EvidenceMissing,
     Serves,
+    Servers,
+    FlowsTo,
+    RolesIn,
+    EvidenceFor,
+    EvidenceInside,
+    Reachable,
 }
 
 /// (name, function, accepted argument counts, whether the last argument is a lambda, doc)
@@ -530,5 +536,47 @@ pub const FUNCTIONS: &[(&str, Builtin, &[usize], bool, &str)] = &[
         &[2],
         false,
         "`serves(component, zone)`: whether an infrastructure component serves the zone: it lies in the zone, or its `serves` lists the zone (or a zone around it), or, when it sets no `serves`, a flow joins it with a component of the zone",
+    ),
+    (
+        "servers",
+        Builtin::Servers,
+        &[1],
+        false,
+        "`servers(zone)`: the components that serve the zone (those for which `serves(c, zone)` holds), from an index: `any(servers(z), s: backup in s.functions)` asks what `any(filter(components, b: backup in b.functions), b: serves(b, z))` asks, without a scan of every component per zone",
+    ),
+    (
+        "flows_to",
+        Builtin::FlowsTo,
+        &[1],
+        false,
+        "`flows_to(zone)`: the flows whose destination lies in the zone itself (not in a sub-zone), that is `filter(flows, f: f.destination.zone == zone)`, from an index",
+    ),
+    (
+        "roles_in",
+        Builtin::RolesIn,
+        &[1],
+        false,
+        "`roles_in(zone)`: the roles holding permissions in the zone or in a zone around it, that is `filter(roles, r: any(r.zones, y: within(zone, y)))`, from an index",
+    ),
+    (
+        "evidence_for",
+        Builtin::EvidenceFor,
+        &[2],
+        false,
+        "`evidence_for(\"SR 7.3\", element)`: the evidence records for the requirement that cover the element: no `scope`, or a scope entry that is the element or lies around it (`within(element, s)`), from an index",
+    ),
+    (
+        "evidence_inside",
+        Builtin::EvidenceInside,
+        &[2],
+        false,
+        "`evidence_inside(\"SR 7.3\", element)`: the evidence records for the requirement whose scope lists the element or something inside it (`within(s, element)`), from an index",
+    ),
+    (
+        "reachable",
+        Builtin::Reachable,
+        &[1, 2],
+        true,
+        "`reachable(zone)` or `reachable(zone, z: may_cross)`: the zones `path(zone, x)` (with the same condition) finds a path to, the zone itself included, in model order: loop over these rather than over every zone to find pairs that a path joins",
     ),
 ];

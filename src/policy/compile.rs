@@ -623,7 +623,7 @@ impl Compiler<'_> {
                         );
                         continue;
                     }
-                    let param_ty = if builtin == Builtin::Path {
+                    let param_ty = if matches!(builtin, Builtin::Path | Builtin::Reachable) {
                         T::elem(ElementKind::Zone)
                     } else {
                         first_ty.item()
@@ -669,20 +669,49 @@ impl Compiler<'_> {
                 }
             }
         }
-        if builtin == Builtin::Selected
-            && let Some(CArg::Expr(CExpr {
-                kind: CKind::Str(id),
-                span: s,
-                ..
-            })) = compiled.first()
-            && self.catalogues.get(id).is_none()
+        if matches!(
+            builtin,
+            Builtin::Selected | Builtin::EvidenceFor | Builtin::EvidenceInside
+        ) && let Some(CArg::Expr(CExpr {
+            kind: CKind::Str(id),
+            span: s,
+            ..
+        })) = compiled.first_mut()
         {
-            let help = did_you_mean(id, self.catalogues.ids());
+            match self.catalogues.get(id) {
+                // The catalogue's spelling: evidence records store requirement ids normalised.
+                Some(r) => *id = r.id.clone(),
+                None => {
+                    let help = did_you_mean(id, self.catalogues.ids());
+                    let (id, s) = (id.clone(), *s);
+                    self.error(
+                        s,
+                        format!("unknown requirement `{id}`"),
+                        "not in any catalogue",
+                        help,
+                    );
+                }
+            }
+        }
+        // The index-backed look-ups answer for one kind of element.
+        let element_arg = match builtin {
+            Builtin::Servers | Builtin::FlowsTo | Builtin::Reachable => {
+                Some((0, ElementKind::Zone))
+            }
+            Builtin::RolesIn => Some((0, ElementKind::Zone)),
+            _ => None,
+        };
+        if let Some((i, kind)) = element_arg
+            && let Some(CArg::Expr(arg)) = compiled.get(i)
+            && !matches!(&arg.ty, T::Any | T::None)
+            && arg.ty != T::elem(kind)
+        {
+            let (d, s) = (arg.ty.describe(), arg.span);
             self.error(
-                *s,
-                format!("unknown requirement `{id}`"),
-                "not in any catalogue",
-                help,
+                s,
+                format!("`{}` takes a {}, not {d}", name.text, kind.keyword()),
+                "wrong kind of argument",
+                None,
             );
         }
         let ty = match builtin {
@@ -707,6 +736,13 @@ impl Compiler<'_> {
             Builtin::Distinct | Builtin::First => first_ty.clone(),
             Builtin::Min | Builtin::Max | Builtin::SlSum => T::Num,
             Builtin::Within | Builtin::Serves => T::Bool,
+            Builtin::Servers => T::list(T::elem(ElementKind::Component)),
+            Builtin::FlowsTo => T::list(T::elem(ElementKind::Flow)),
+            Builtin::RolesIn => T::list(T::elem(ElementKind::Role)),
+            Builtin::Reachable => T::list(T::elem(ElementKind::Zone)),
+            Builtin::EvidenceFor | Builtin::EvidenceInside => {
+                T::list(T::elem(ElementKind::Evidence))
+            }
             Builtin::Unmet | Builtin::Compensated | Builtin::EvidenceMissing => T::list(T::Str),
             Builtin::Missing => {
                 self.check_attribute_names(&compiled, &first_ty);

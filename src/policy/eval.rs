@@ -11,6 +11,7 @@ use std::rc::Rc;
 use super::builtins::{Builtin, Derived, Global};
 use super::catalogue::Catalogues;
 use super::compile::{CArg, CExpr, CKind, CPart, CompiledPolicy, Field, Step};
+use super::index::Indexes;
 use crate::model::graph::Hop;
 use crate::model::value::{Date, FR_NAMES};
 use crate::model::{ElemId, Element, ElementKind, Location, Model, SlVector, Value};
@@ -51,6 +52,13 @@ impl V {
             V::None => false,
             V::List(l) => !l.is_empty(),
             _ => true,
+        }
+    }
+    /// The items of a list (or of a single value used as a list), sharing the list's storage.
+    fn into_items(self) -> Rc<Vec<V>> {
+        match self {
+            V::List(items) => items,
+            other => Rc::new(other.items()),
         }
     }
     fn items(&self) -> Vec<V> {
@@ -129,10 +137,15 @@ pub struct Evaluator<'a> {
     pub model: &'a Model,
     pub catalogues: &'a Catalogues,
     pub caches: &'a Caches,
+    /// Look-up tables shared by every policy of the run.
+    pub indexes: &'a Indexes,
     pub budget: u64,
     pub today: Date,
     steps: u64,
     slots: Vec<V>,
+    /// Global collections as values, built once per evaluator: `roles` inside a loop
+    /// would otherwise copy every role id on each iteration.
+    globals: HashMap<Global, Rc<Vec<V>>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -140,6 +153,7 @@ impl<'a> Evaluator<'a> {
         model: &'a Model,
         catalogues: &'a Catalogues,
         caches: &'a Caches,
+        indexes: &'a Indexes,
         budget: u64,
         today: Date,
     ) -> Self {
@@ -147,10 +161,12 @@ impl<'a> Evaluator<'a> {
             model,
             catalogues,
             caches,
+            indexes,
             budget,
             today,
             steps: 0,
             slots: Vec::new(),
+            globals: HashMap::new(),
         }
     }
 
@@ -188,9 +204,10 @@ impl<'a> Evaluator<'a> {
         };
         match step {
             Step::For(slot, collection) => {
-                for item in self.eval(collection)?.items() {
+                let items = self.eval(collection)?.into_items();
+                for item in items.iter() {
                     self.tick()?;
-                    self.slots[*slot] = item;
+                    self.slots[*slot] = item.clone();
                     self.steps_from(policy, index + 1, hits)?;
                 }
                 Ok(())
@@ -481,13 +498,15 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn global(&self, g: Global) -> V {
-        match g {
-            Global::Of(kind) => V::List(Rc::new(
-                self.model.all(kind).iter().map(|e| V::Elem(*e)).collect(),
-            )),
-            Global::Frs => V::List(Rc::new(FR_NAMES.iter().map(|n| V::Word(n)).collect())),
-        }
+    fn global(&mut self, g: Global) -> V {
+        let model = self.model;
+        let items = self.globals.entry(g).or_insert_with(|| {
+            Rc::new(match g {
+                Global::Of(kind) => model.all(kind).iter().map(|e| V::Elem(*e)).collect(),
+                Global::Frs => FR_NAMES.iter().map(|n| V::Word(n)).collect(),
+            })
+        });
+        V::List(items.clone())
     }
 
     fn value(&self, v: &Value) -> V {
@@ -662,23 +681,32 @@ impl<'a> Evaluator<'a> {
         };
         Ok(match builtin {
             Builtin::Count | Builtin::Any | Builtin::All | Builtin::NoneOf | Builtin::Filter => {
-                let items = first.items();
+                let items = first.into_items();
+                let Some((slot, body)) = lambda else {
+                    // `count(list)`: no condition to evaluate.
+                    return Ok(V::Num(items.len() as f64));
+                };
+                // `any`, `all` and `none` stop at the first item that decides them.
                 let mut matching = Vec::new();
+                let mut matched = 0usize;
                 for item in items.iter() {
                     self.tick()?;
-                    let keep = match lambda {
-                        Some((slot, body)) => self.lambda_matches(slot, body, item.clone())?,
-                        None => true,
-                    };
-                    if keep {
-                        matching.push(item.clone());
+                    if self.lambda_matches(slot, body, item.clone())? {
+                        matched += 1;
+                        match builtin {
+                            Builtin::Any | Builtin::NoneOf => break,
+                            Builtin::Filter => matching.push(item.clone()),
+                            _ => {}
+                        }
+                    } else if builtin == Builtin::All {
+                        break;
                     }
                 }
                 match builtin {
-                    Builtin::Count => V::Num(matching.len() as f64),
-                    Builtin::Any => V::Bool(!matching.is_empty()),
-                    Builtin::All => V::Bool(matching.len() == items.len()),
-                    Builtin::NoneOf => V::Bool(matching.is_empty()),
+                    Builtin::Count => V::Num(matched as f64),
+                    Builtin::Any => V::Bool(matched > 0),
+                    Builtin::All => V::Bool(matched == items.len()),
+                    Builtin::NoneOf => V::Bool(matched == 0),
                     _ => V::List(Rc::new(matching)),
                 }
             }
@@ -702,6 +730,17 @@ impl<'a> Evaluator<'a> {
             Builtin::Path => match (first, second) {
                 (V::Elem(a), V::Elem(b)) => self.path(a, b, lambda)?,
                 _ => V::None,
+            },
+            Builtin::Reachable => match first {
+                V::Elem(a) => {
+                    let tree = self.tree(a, lambda)?;
+                    let mut zones: Vec<ElemId> = tree.keys().copied().collect();
+                    zones.push(a);
+                    zones.sort_unstable();
+                    zones.dedup();
+                    Self::elems(zones)
+                }
+                _ => Self::elems([]),
             },
             Builtin::ConduitsBetween => match (first, second) {
                 (V::Elem(a), V::Elem(b)) => Self::elems(self.model.graph.conduits_between(a, b)),
@@ -748,10 +787,17 @@ impl<'a> Evaluator<'a> {
             }
             Builtin::Flatten => V::List(Rc::new(first.items().iter().flat_map(V::items).collect())),
             Builtin::Distinct => {
+                // Elements (the usual case) are told apart by id through a set; other values
+                // by comparison with the values kept so far.
                 let mut out: Vec<V> = Vec::new();
-                for item in first.items() {
-                    if !out.iter().any(|o| equal(o, &item)) {
-                        out.push(item);
+                let mut seen = std::collections::HashSet::new();
+                for item in first.into_items().iter() {
+                    let new = match item {
+                        V::Elem(id) => seen.insert(*id),
+                        _ => !out.iter().any(|o| equal(o, item)),
+                    };
+                    if new {
+                        out.push(item.clone());
                     }
                 }
                 V::List(Rc::new(out))
@@ -781,6 +827,31 @@ impl<'a> Evaluator<'a> {
                 (V::Elem(c), V::Elem(z)) => V::Bool(self.serves(c, z)),
                 _ => V::Bool(false),
             },
+            Builtin::Servers => match first {
+                V::Elem(z) => Self::elems(self.indexes.servers(self.model, z)),
+                _ => Self::elems([]),
+            },
+            Builtin::FlowsTo => match first {
+                V::Elem(z) => Self::elems(self.indexes.flows_to(self.model, z).iter().copied()),
+                _ => Self::elems([]),
+            },
+            Builtin::RolesIn => match first {
+                V::Elem(z) => Self::elems(self.indexes.roles_in(self.model, z)),
+                _ => Self::elems([]),
+            },
+            Builtin::EvidenceFor => match (first.text(), second) {
+                (Some(r), V::Elem(e)) => Self::elems(self.indexes.evidence_for(self.model, r, e)),
+                _ => Self::elems([]),
+            },
+            Builtin::EvidenceInside => match (first.text(), second) {
+                (Some(r), V::Elem(e)) => Self::elems(
+                    self.indexes
+                        .evidence_inside(self.model, r, e)
+                        .iter()
+                        .copied(),
+                ),
+                _ => Self::elems([]),
+            },
             Builtin::First => V::List(Rc::new(first.items().into_iter().take(1).collect())),
             Builtin::Missing => match first {
                 V::Elem(id) => {
@@ -797,21 +868,27 @@ impl<'a> Evaluator<'a> {
                 match (first, second.text().and_then(crate::model::value::fr_index)) {
                     (V::Elem(c), Some(fr)) => {
                         let gaps =
-                            super::capability::gaps(self.model, self.catalogues, c, fr, self.today);
-                        let ids = if builtin == Builtin::Unmet {
-                            gaps.open
-                        } else {
-                            self.caches
-                                .used_compensations
-                                .borrow_mut()
-                                .extend(gaps.covered.iter().map(|(_, by)| *by));
-                            gaps.covered.into_iter().map(|(id, _)| id).collect()
-                        };
-                        V::List(Rc::new(
-                            ids.into_iter()
+                            self.indexes
+                                .gaps(self.model, self.catalogues, self.today, c, fr);
+                        let ids: Vec<V> = match gaps {
+                            None => Vec::new(),
+                            Some(gaps) if builtin == Builtin::Unmet => gaps
+                                .open
+                                .iter()
                                 .map(|id| V::Str(Rc::from(id.as_str())))
                                 .collect(),
-                        ))
+                            Some(gaps) => {
+                                self.caches
+                                    .used_compensations
+                                    .borrow_mut()
+                                    .extend(gaps.covered.iter().map(|(_, by)| *by));
+                                gaps.covered
+                                    .iter()
+                                    .map(|(id, _)| V::Str(Rc::from(id.as_str())))
+                                    .collect()
+                            }
+                        };
+                        V::List(Rc::new(ids))
                     }
                     _ => V::List(Rc::new(Vec::new())),
                 }
@@ -869,6 +946,28 @@ impl<'a> Evaluator<'a> {
         if a == b {
             return Ok(V::Path(a, Rc::new(Vec::new())));
         }
+        let tree = self.tree(a, lambda)?;
+        if !tree.contains_key(&b) {
+            return Ok(V::None);
+        }
+        let mut hops = Vec::new();
+        let mut zone = b;
+        while zone != a {
+            let (conduit, previous) = tree[&zone];
+            hops.push(Hop { conduit, zone });
+            zone = previous;
+        }
+        hops.reverse();
+        Ok(V::Path(a, Rc::new(hops)))
+    }
+
+    /// The breadth-first tree from `a` through zones that satisfy the condition, cached when
+    /// the condition reads nothing but its zone.
+    fn tree(
+        &mut self,
+        a: ElemId,
+        lambda: Option<(usize, &CExpr)>,
+    ) -> Result<Rc<BfsTree>, BudgetExceeded> {
         let key = lambda.map_or(0, |(_, body)| body as *const CExpr as usize);
         let cacheable = lambda.is_none_or(|(slot, body)| reads_only(body, slot));
         let cached = cacheable
@@ -884,18 +983,7 @@ impl<'a> Evaluator<'a> {
                 t
             }
         };
-        if !tree.contains_key(&b) {
-            return Ok(V::None);
-        }
-        let mut hops = Vec::new();
-        let mut zone = b;
-        while zone != a {
-            let (conduit, previous) = tree[&zone];
-            hops.push(Hop { conduit, zone });
-            zone = previous;
-        }
-        hops.reverse();
-        Ok(V::Path(a, Rc::new(hops)))
+        Ok(tree)
     }
 
     fn bfs_tree(
@@ -947,44 +1035,13 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Everything the other ends of a component's flows lie in (their zones and the zones and
-    /// sites around them), computed once per component and run.
+    /// Everything the other ends of a component's flows lie in, computed once per component
+    /// and run.
     fn flow_reach(&self, component: ElemId) -> Rc<std::collections::HashSet<ElemId>> {
         if let Some(r) = self.caches.flow_reach.borrow().get(&component) {
             return r.clone();
         }
-        let m = self.model;
-        let mut reached = std::collections::HashSet::new();
-        let flows = m
-            .graph
-            .flows_at(component, petgraph::Direction::Outgoing)
-            .into_iter()
-            .chain(m.graph.flows_at(component, petgraph::Direction::Incoming));
-        for f in flows {
-            let Some(ends) = m.element(f).endpoints else {
-                continue;
-            };
-            let other = if ends.source == component {
-                ends.destination
-            } else if ends.destination == component {
-                ends.source
-            } else {
-                continue;
-            };
-            // The same walk as `within`: zone, enclosing zones, then lexical parents.
-            let mut at = Some(other);
-            while let Some(e) = at {
-                if !reached.insert(e) {
-                    break;
-                }
-                let element = m.element(e);
-                at = match element.kind {
-                    ElementKind::Component | ElementKind::Zone => m.zone_of(e).or(element.parent),
-                    _ => element.parent,
-                };
-            }
-        }
-        let reached = Rc::new(reached);
+        let reached = Rc::new(flow_reach(self.model, component));
         self.caches
             .flow_reach
             .borrow_mut()
@@ -1032,6 +1089,11 @@ impl<'a> Evaluator<'a> {
         if op == B::Or {
             return Ok(V::Bool(self.eval(l)?.truthy() || self.eval(r)?.truthy()));
         }
+        if matches!(op, B::In | B::NotIn)
+            && let Some(found) = self.membership(l, r)?
+        {
+            return Ok(V::Bool(found == (op == B::In)));
+        }
         let a = self.eval(l)?;
         let b = self.eval(r)?;
         Ok(match op {
@@ -1059,6 +1121,75 @@ impl<'a> Evaluator<'a> {
             B::And | B::Or => unreachable!("handled above"),
         })
     }
+}
+
+impl Evaluator<'_> {
+    /// `l in r` without building the list on the right when it is written out (`[a, b]`) or
+    /// is an attribute (compared in the model's own values), the two common forms; `None` when
+    /// the general path must answer.
+    fn membership(&mut self, l: &CExpr, r: &CExpr) -> Result<Option<bool>, BudgetExceeded> {
+        match &r.kind {
+            CKind::List(items) => {
+                let needle = self.eval(l)?;
+                self.tick()?;
+                for item in items {
+                    if equal(&self.eval(item)?, &needle) {
+                        return Ok(Some(true));
+                    }
+                }
+                Ok(Some(false))
+            }
+            CKind::Attr(base, name) => {
+                let needle = self.eval(l)?;
+                self.tick()?;
+                let V::Elem(id) = self.eval(base)? else {
+                    return Ok(Some(false));
+                };
+                let Some(value) = self.model.element(id).value(name) else {
+                    return Ok(Some(false));
+                };
+                Ok(Some(match value_contains(value, &needle) {
+                    Some(found) => found,
+                    None => contains(&self.value(value), &needle),
+                }))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// `needle in haystack` for a model value, as [`contains`] answers it for the converted value;
+/// `None` for values this does not decide (services, nested lists).
+fn value_contains(haystack: &Value, needle: &V) -> Option<bool> {
+    match haystack {
+        Value::List(items) => {
+            for item in items {
+                if value_equal(item, needle)? {
+                    return Some(true);
+                }
+            }
+            Some(false)
+        }
+        Value::Str(s) => Some(needle.text().is_some_and(|n| s.contains(n))),
+        other => value_equal(other, needle),
+    }
+}
+
+/// [`equal`] between a model value and an evaluated one, for scalar model values.
+fn value_equal(item: &Value, needle: &V) -> Option<bool> {
+    if matches!(needle, V::Service(..)) {
+        return None;
+    }
+    Some(match item {
+        Value::Str(s) => needle.text() == Some(s.as_str()),
+        Value::Word(w) => needle.text() == Some(*w),
+        Value::Ref(id) => matches!(needle, V::Elem(x) if x == id),
+        Value::Bool(b) => matches!(needle, V::Bool(x) if x == b),
+        Value::Int(i) => matches!(needle, V::Num(x) if *x == *i as f64),
+        Value::Number(n) => matches!(needle, V::Num(x) if x == n),
+        Value::Date(d) => matches!(needle, V::Date(x) if x == d),
+        _ => return None,
+    })
 }
 
 fn equal(a: &V, b: &V) -> bool {
@@ -1105,6 +1236,43 @@ fn reads_only_or_own(e: &CExpr, _slot: usize) -> bool {
     // Nested lambdas bind their own slot; be conservative and do not cache them.
     let _ = e;
     false
+}
+
+/// Everything the other ends of a component's flows lie in: their zones and the zones and sites
+/// around them (the `serves` rule for components that list no `serves`).
+pub(super) fn flow_reach(model: &Model, component: ElemId) -> std::collections::HashSet<ElemId> {
+    let m = model;
+    let mut reached = std::collections::HashSet::new();
+    let flows = m
+        .graph
+        .flows_at(component, petgraph::Direction::Outgoing)
+        .into_iter()
+        .chain(m.graph.flows_at(component, petgraph::Direction::Incoming));
+    for f in flows {
+        let Some(ends) = m.element(f).endpoints else {
+            continue;
+        };
+        let other = if ends.source == component {
+            ends.destination
+        } else if ends.destination == component {
+            ends.source
+        } else {
+            continue;
+        };
+        // The same walk as `within`: zone, enclosing zones, then lexical parents.
+        let mut at = Some(other);
+        while let Some(e) = at {
+            if !reached.insert(e) {
+                break;
+            }
+            let element = m.element(e);
+            at = match element.kind {
+                ElementKind::Component | ElementKind::Zone => m.zone_of(e).or(element.parent),
+                _ => element.parent,
+            };
+        }
+    }
+    reached
 }
 
 pub fn zone_untrusted(zone: &Element) -> bool {

@@ -12,6 +12,7 @@ pub mod catalogue;
 mod compile;
 pub mod docs;
 pub mod eval;
+pub mod index;
 mod parse;
 mod types;
 
