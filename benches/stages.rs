@@ -4,6 +4,11 @@
 //! Sizes come from `ZONELINT_BENCH_SIZES` (default 1k, 3k, 10k, 30k, 100k). Each stage runs
 //! `ZONELINT_BENCH_REPEAT` times (default 3) and the fastest run is shown: on a shared machine
 //! the minimum is the figure least disturbed by other work.
+//!
+//! Parse and model build run on this thread alone, so beside their wall time the table gives
+//! the CPU time this thread spent in them (`cpu` columns, from /proc/thread-self/schedstat):
+//! on a loaded machine that is the steadier figure. `ZONELINT_BENCH_FRONT_ONLY=1` stops after
+//! parse and model build, for quick before/after comparisons of the front end.
 
 mod common;
 
@@ -26,15 +31,18 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(3)
         .max(1);
+    let front_only = std::env::var_os("ZONELINT_BENCH_FRONT_ONLY").is_some();
     let policies = builtin_policies();
     println!(
-        "{:>8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10}",
+        "{:>8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10}",
         "comps",
         "text MB",
         "findings",
         "parse ms",
-        "MB/s",
+        "cpu ms",
+        "MB/s cpu",
         "build ms",
+        "cpu ms",
         "check ms",
         "comp/s",
         "human ms",
@@ -50,7 +58,7 @@ fn main() {
             .collect();
         let mb = fixture.bytes() as f64 / 1e6;
 
-        let parse = fastest(repeat, || {
+        let (parse, parse_cpu) = fastest(repeat, || {
             texts
                 .iter()
                 .map(|t| syntax::parse(t).items.len())
@@ -62,23 +70,39 @@ fn main() {
             &fixture.fs,
             workspace::Limits::default(),
         );
-        let build = fastest(repeat, || {
+        let (build, build_cpu) = fastest(repeat, || {
             model::build(loaded.sources.clone(), &loaded.files).1.len()
         });
         drop(loaded);
-        let check = fastest(repeat, || fixture.check(&policies).diagnostics.len());
+        if front_only {
+            println!(
+                "{:>8} {:>9.2} {:>9} {:>10.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1}",
+                n,
+                mb,
+                "-",
+                ms(parse),
+                ms(parse_cpu),
+                mb / parse_cpu.as_secs_f64(),
+                ms(build),
+                ms(build_cpu),
+            );
+            continue;
+        }
+        let (check, _) = fastest(repeat, || fixture.check(&policies).diagnostics.len());
         let report = fixture.check(&policies);
         let context = output::Context::default();
-        let human = fastest(repeat, || output::human::write(&report, &context).len());
-        let json = fastest(repeat, || output::json::write(&report, &context).len());
+        let (human, _) = fastest(repeat, || output::human::write(&report, &context).len());
+        let (json, _) = fastest(repeat, || output::json::write(&report, &context).len());
         println!(
-            "{:>8} {:>9.2} {:>9} {:>10.1} {:>9.1} {:>9.1} {:>9.1} {:>9.0} {:>10.1} {:>10.1}",
+            "{:>8} {:>9.2} {:>9} {:>10.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.0} {:>10.1} {:>10.1}",
             n,
             mb,
             report.diagnostics.len(),
             ms(parse),
-            mb / parse.as_secs_f64(),
+            ms(parse_cpu),
+            mb / parse_cpu.as_secs_f64(),
             ms(build),
+            ms(build_cpu),
             ms(check),
             n as f64 / check.as_secs_f64(),
             ms(human),
@@ -90,15 +114,27 @@ fn main() {
     }
 }
 
-fn fastest<T>(repeat: usize, mut f: impl FnMut() -> T) -> Duration {
-    (0..repeat)
+/// The fastest of `repeat` runs: (wall time, CPU time of this thread), each the minimum.
+fn fastest<T>(repeat: usize, mut f: impl FnMut() -> T) -> (Duration, Duration) {
+    let runs: Vec<(Duration, Duration)> = (0..repeat)
         .map(|_| {
-            let start = Instant::now();
+            let (start, cpu_start) = (Instant::now(), thread_cpu());
             std::hint::black_box(f());
-            start.elapsed()
+            (start.elapsed(), thread_cpu().saturating_sub(cpu_start))
         })
-        .min()
-        .unwrap_or_default()
+        .collect();
+    let wall = runs.iter().map(|r| r.0).min().unwrap_or_default();
+    let cpu = runs.iter().map(|r| r.1).min().unwrap_or_default();
+    (wall, cpu)
+}
+
+/// CPU time this thread has run, from Linux's /proc (first field of schedstat, in ns); zero
+/// where that file does not exist.
+fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
 }
 
 fn ms(d: Duration) -> f64 {

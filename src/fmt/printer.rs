@@ -226,7 +226,7 @@ impl Printer<'_> {
     }
 
     fn header(&self, item: &Item) -> String {
-        let mut out = item.keyword.text.clone();
+        let mut out = item.keyword.text.to_string();
         if let Some(name) = &item.name {
             out.push(' ');
             out.push_str(&name.text);

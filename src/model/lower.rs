@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashSet};
 use super::resolve::{Resolution, Scopes};
 use super::value::{Date, FR_NAMES, SlVector, Value, fr_index};
 use super::vocabulary::{self as vocab, AttrSpec, ElementKind, Ty, TypeClauseSpec};
-use super::{Attr, ElemId, Element, Endpoints, Location, Model, Reference, Suppression, reqid};
+use super::{
+    Attr, Attrs, ElemId, Element, Endpoints, Location, Model, Reference, Suppression, reqid,
+};
 use crate::diagnostics::{
     Diagnostic, FileId, Label, SourceMap, did_you_mean, join_and, join_or, with_article,
 };
@@ -26,6 +28,10 @@ pub fn build(sources: SourceMap, files: &[(FileId, SyntaxFile)]) -> (Model, Vec<
         },
         ..Lowering::default()
     };
+    // Every element is an item; reserving for them all at once spares the model the copies (and
+    // the old and new buffer side by side at the peak) of a vector grown by doubling.
+    let items: usize = files.iter().map(|(_, tree)| count_items(&tree.items)).sum();
+    lowering.model.elements.reserve_exact(items);
     for (file, tree) in files {
         lowering.declare_file(*file, tree);
     }
@@ -218,7 +224,7 @@ impl<'t> Lowering<'t> {
         };
         let qid = match parent {
             Some(p) => format!("{}.{}", self.model.element(p).qid, name.text),
-            None => name.text.clone(),
+            None => name.text.to_string(),
         };
         let id = ElemId(self.model.elements.len() as u32);
         if let Err(existing) = self.scopes.declare(parent, &name.text, id) {
@@ -241,7 +247,7 @@ impl<'t> Lowering<'t> {
         };
         self.model.elements.push(Element {
             kind,
-            id: name.text.clone(),
+            id: name.text.to_string(),
             qid: qid.clone(),
             title: item.title.as_ref().map(|t| t.value.clone()),
             doc: doc_comment(text, item.span.start),
@@ -251,7 +257,7 @@ impl<'t> Lowering<'t> {
                 file,
                 span: name.span,
             },
-            attrs: BTreeMap::new(),
+            attrs: Attrs::default(),
             custom: BTreeMap::new(),
             component_kind: None,
             product: None,
@@ -517,7 +523,7 @@ impl<'t> Lowering<'t> {
                     };
                     self.model.elements[element.0 as usize]
                         .custom
-                        .insert(a.name.text.clone(), attr);
+                        .insert(a.name.text.to_string(), attr);
                 }
                 Entry::Item(i) => {
                     self.error(
@@ -570,6 +576,9 @@ impl<'t> Lowering<'t> {
             } else {
                 self.failed.insert((element, spec.name));
             }
+        }
+        for element in &mut self.model.elements {
+            element.attrs.shrink_to_fit();
         }
     }
 
@@ -677,15 +686,19 @@ impl<'t> Lowering<'t> {
         kinds: &[ElementKind],
         role: Role,
     ) -> Option<ElemId> {
+        let resolution = self.scopes.resolve(path, scope);
+        if let Resolution::Found(id) = resolution {
+            self.record_reference(path, file, id);
+            if kinds.contains(&self.model.element(id).kind) {
+                return Some(id);
+            }
+        }
+        // Only errors from here on: the words for them are built here, not for every reference.
         let nouns: Vec<&str> = kinds.iter().map(|k| k.noun()).collect();
         let wanted = with_article(&join_or(&nouns));
-        match self.scopes.resolve(path, scope) {
+        match resolution {
             Resolution::Found(id) => {
-                self.record_reference(path, file, id);
                 let found = self.model.element(id);
-                if kinds.contains(&found.kind) {
-                    return Some(id);
-                }
                 let (found_kind, found_at) = (with_article(found.kind.noun()), found.name_at);
                 self.error(
                     "wrong-kind",
@@ -725,7 +738,7 @@ impl<'t> Lowering<'t> {
                 let last = path
                     .segments
                     .last()
-                    .map_or(String::new(), |s| s.text.clone());
+                    .map_or(String::new(), |s| s.text.to_string());
                 let of_kind: Vec<&Element> =
                     kinds.iter().flat_map(|k| self.model.all_of(*k)).collect();
                 let help = did_you_mean(&path.text(), of_kind.iter().map(|e| e.qid.as_str()))
@@ -1113,20 +1126,14 @@ impl<'t> Lowering<'t> {
             let Some(product) = self.model.elements[index].product else {
                 continue;
             };
-            let (kind, attrs) = {
-                let p = self.model.element(product);
-                (p.component_kind, p.attrs.clone())
-            };
+            let own = std::mem::take(&mut self.model.elements[index].attrs);
+            let p = self.model.element(product);
+            let (kind, attrs) = (p.component_kind, own.with_inherited(&p.attrs));
             let component = &mut self.model.elements[index];
             if component.component_kind.is_none() {
                 component.component_kind = kind;
             }
-            for (name, attr) in attrs {
-                component.attrs.entry(name).or_insert(Attr {
-                    inherited: true,
-                    ..attr
-                });
-            }
+            component.attrs = attrs;
         }
     }
 
@@ -1224,8 +1231,8 @@ impl<'t> Lowering<'t> {
     }
 
     /// Whether this attribute's value was already reported as wrong.
-    fn failed_attribute(&self, id: ElemId, attr: &str) -> bool {
-        self.failed.iter().any(|(e, a)| *e == id && *a == attr)
+    fn failed_attribute(&self, id: ElemId, attr: &'static str) -> bool {
+        self.failed.contains(&(id, attr))
     }
 
     fn connect_conduit(&mut self, id: ElemId) {
@@ -1327,6 +1334,21 @@ impl Diagnostic {
     }
 }
 
+/// How many items these are, with all the items nested in them.
+fn count_items(items: &[Item]) -> usize {
+    items
+        .iter()
+        .map(|item| {
+            let nested = item.entries().iter().filter_map(|entry| match entry {
+                Entry::Item(child) => Some(count_items(std::slice::from_ref(&**child))),
+                Entry::Attribute(_) => None,
+            });
+            nested.sum::<usize>()
+        })
+        .sum::<usize>()
+        + items.len()
+}
+
 /// Names a value in a message: short values as written, others by their form.
 fn found(value: &syntax::Value) -> String {
     match &value.kind {
@@ -1391,7 +1413,8 @@ fn doc_comment(text: &str, start: usize) -> Option<String> {
 /// Custom properties are untyped: keep them in the closest plain value.
 fn custom_value(value: &syntax::Value) -> Value {
     match &value.kind {
-        ValueKind::Str(s) | ValueKind::Date(s) => Value::Str(s.clone()),
+        ValueKind::Str(s) => Value::Str(s.clone()),
+        ValueKind::Date(d) => Value::Str(d.to_string()),
         ValueKind::Number(n) => n
             .parse::<i64>()
             .map(Value::Int)

@@ -5,6 +5,7 @@
 //! the workspace loader hands it parsed files, so the CLI and the language server (with unsaved
 //! buffers) build models the same way.
 
+mod attrs;
 pub mod graph;
 mod lower;
 pub mod records;
@@ -14,9 +15,12 @@ pub mod value;
 pub mod vocabulary;
 pub mod workspace;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::sync::OnceLock;
 
+pub use attrs::Attrs;
 pub use graph::{Edge, ModelGraph};
 pub use lower::build;
 pub use value::{Date, FR_NAMES, SlVector, Value};
@@ -73,7 +77,7 @@ pub struct Element {
     pub at: Location,
     /// The item's name, the usual place to underline.
     pub name_at: Location,
-    pub attrs: BTreeMap<&'static str, Attr>,
+    pub attrs: Attrs,
     pub custom: BTreeMap<String, Attr>,
     /// For components and products: the IEC 62443-4-2 kind.
     pub component_kind: Option<&'static str>,

@@ -2,18 +2,27 @@
 //!
 //! A path is looked up from the innermost enclosing scope outwards; a plain name that no
 //! enclosing scope knows falls back to a model-wide search, which must find exactly one element.
+//!
+//! Every distinct id is numbered once, on declaration; lookups then hash a small integer pair
+//! instead of building a `(scope, String)` key for every step of every path.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
+use smol_str::SmolStr;
 
 use super::ElemId;
 use crate::syntax::Path;
 
+/// The number given to one distinct id.
+type NameId = u32;
+
 #[derive(Debug, Default)]
 pub(super) struct Scopes {
+    /// id as written -> its number.
+    names: HashMap<SmolStr, NameId>,
     /// (enclosing scope, id) -> element. `None` is the root.
-    children: HashMap<(Option<ElemId>, String), ElemId>,
-    /// id -> every element with that id, anywhere.
-    by_id: HashMap<String, Vec<ElemId>>,
+    children: HashMap<(Option<ElemId>, NameId), ElemId>,
+    /// For each id's number, every element with that id, anywhere.
+    by_id: Vec<Vec<ElemId>>,
     /// The scope each element was declared in.
     parent: HashMap<ElemId, Option<ElemId>>,
 }
@@ -29,21 +38,37 @@ impl Scopes {
     pub fn declare(
         &mut self,
         scope: Option<ElemId>,
-        id: &str,
+        id: &SmolStr,
         element: ElemId,
     ) -> Result<(), ElemId> {
-        let key = (scope, id.to_string());
-        if let Some(&existing) = self.children.get(&key) {
+        let name = match self.names.get(id.as_str()) {
+            Some(&name) => name,
+            None => {
+                let name = self.by_id.len() as NameId;
+                self.names.insert(id.clone(), name);
+                self.by_id.push(Vec::new());
+                name
+            }
+        };
+        if let Some(&existing) = self.children.get(&(scope, name)) {
             return Err(existing);
         }
-        self.children.insert(key, element);
-        self.by_id.entry(id.to_string()).or_default().push(element);
+        self.children.insert((scope, name), element);
+        self.by_id[name as usize].push(element);
         self.parent.insert(element, scope);
         Ok(())
     }
 
     pub fn resolve(&self, path: &Path, from: Option<ElemId>) -> Resolution {
-        let names: Vec<&str> = path.segments.iter().map(|s| s.text.as_str()).collect();
+        // A segment no element is called cannot be found in any scope.
+        let Some(names) = path
+            .segments
+            .iter()
+            .map(|s| self.names.get(s.text.as_str()).copied())
+            .collect::<Option<Vec<NameId>>>()
+        else {
+            return Resolution::NotFound;
+        };
         let mut scope = from;
         loop {
             if let Some(found) = self.descend(scope, &names) {
@@ -54,11 +79,8 @@ impl Scopes {
                 None => break,
             }
         }
-        let candidates: Vec<ElemId> = self
-            .by_id
-            .get(names[0])
-            .into_iter()
-            .flatten()
+        let candidates: Vec<ElemId> = self.by_id[names[0] as usize]
+            .iter()
             .filter_map(|&start| self.descend_from(start, &names[1..]))
             .collect();
         match candidates.as_slice() {
@@ -68,14 +90,14 @@ impl Scopes {
         }
     }
 
-    fn descend(&self, scope: Option<ElemId>, names: &[&str]) -> Option<ElemId> {
-        let first = *self.children.get(&(scope, names[0].to_string()))?;
+    fn descend(&self, scope: Option<ElemId>, names: &[NameId]) -> Option<ElemId> {
+        let first = *self.children.get(&(scope, names[0]))?;
         self.descend_from(first, &names[1..])
     }
 
-    fn descend_from(&self, start: ElemId, rest: &[&str]) -> Option<ElemId> {
+    fn descend_from(&self, start: ElemId, rest: &[NameId]) -> Option<ElemId> {
         rest.iter().try_fold(start, |at, name| {
-            self.children.get(&(Some(at), name.to_string())).copied()
+            self.children.get(&(Some(at), *name)).copied()
         })
     }
 }

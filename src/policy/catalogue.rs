@@ -121,7 +121,7 @@ impl Catalogues {
                 continue;
             };
             self.titles.push((
-                name.text.clone(),
+                name.text.to_string(),
                 item.title
                     .as_ref()
                     .map_or_else(String::new, |t| t.value.clone()),

@@ -134,9 +134,17 @@ impl<'t> Scanner<'t> {
                     i += 1;
                 }
                 b' ' | b'\t' | b'\r' => i += 1,
-                b => {
-                    self.last_significant = Some(b);
-                    i += self.text[i..].chars().next().map_or(1, char::len_utf8);
+                _ => {
+                    // A run of bytes with no meaning to the scan (words, numbers, punctuation,
+                    // whole UTF-8 characters): step over it at once. Its last byte is what the
+                    // scan remembers; only ASCII punctuation is ever compared with it.
+                    let run = self.bytes[i..]
+                        .iter()
+                        .position(|b| !is_plain(*b))
+                        .unwrap_or(self.bytes.len() - i);
+                    let run = run.max(1);
+                    self.last_significant = Some(self.bytes[i + run - 1]);
+                    i += run;
                 }
             }
         }
@@ -329,6 +337,15 @@ impl<'t> Scanner<'t> {
         self.open.clear();
         self.recovering = false;
     }
+}
+
+/// Bytes the scan loop has no case for: anything but line ends, blanks, quotes, brackets and
+/// the `/` that may start a comment.
+fn is_plain(b: u8) -> bool {
+    !matches!(
+        b,
+        b'\n' | b'\r' | b' ' | b'\t' | b'"' | b'/' | b'{' | b'}' | b'[' | b']'
+    )
 }
 
 fn bracket_pair(opening: u8) -> (&'static str, &'static str) {

@@ -2,6 +2,7 @@
 
 use pest::Parser;
 use pest::iterators::Pair;
+use smol_str::SmolStr;
 
 use super::Span;
 use super::ast::*;
@@ -82,7 +83,7 @@ impl Lower {
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
         Ident {
-            text: pair.as_str().to_string(),
+            text: SmolStr::new(pair.as_str()),
             span: self.span(&pair),
         }
     }
@@ -206,8 +207,8 @@ impl Lower {
                     })
                     .collect(),
             ),
-            Rule::date => ValueKind::Date(pair.as_str().to_string()),
-            Rule::number => ValueKind::Number(pair.as_str().to_string()),
+            Rule::date => ValueKind::Date(SmolStr::new(pair.as_str())),
+            Rule::number => ValueKind::Number(SmolStr::new(pair.as_str())),
             Rule::string_v => ValueKind::Str(self.string(pair).value),
             Rule::direction => {
                 let (from, arrow, to) = self.arrowed(pair);
@@ -216,7 +217,7 @@ impl Lower {
             Rule::service => {
                 let mut parts = pair.into_inner();
                 let protocol = self.ident(parts.next().expect("service protocol"));
-                let port = parts.next().expect("service port").as_str().to_string();
+                let port = SmolStr::new(parts.next().expect("service port").as_str());
                 ValueKind::Service { protocol, port }
             }
             _ => ValueKind::Path(self.path(pair)),

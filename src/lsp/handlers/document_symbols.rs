@@ -31,7 +31,7 @@ pub fn document_symbols(
 fn symbol(analysis: &Analysis, file: FileId, item: &Item) -> Option<DocumentSymbol> {
     let keyword = item.keyword.text.as_str();
     let (name, kind) = match (ElementKind::from_keyword(keyword), &item.name) {
-        (Some(kind), Some(name)) => (name.text.clone(), symbol_kind(kind)),
+        (Some(kind), Some(name)) => (name.text.to_string(), symbol_kind(kind)),
         // Suppressions are worth seeing in an outline; imports and custom blocks are not.
         (None, _) if keyword == "suppress" => (
             format!(
