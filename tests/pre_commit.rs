@@ -90,7 +90,7 @@ fn pre_commit_env(command: &mut Command, work: &Path) {
 }
 
 #[test]
-fn the_zonelint_hook_refuses_a_broken_model_and_accepts_a_fixed_one() {
+fn pre_commit_runs_the_hooks_refusing_a_broken_model_and_accepting_a_fixed_one() {
     if !client_available("pre-commit", &["--version"]) || !client_available("git", &["--version"]) {
         return;
     }
