@@ -103,11 +103,11 @@ impl Adapter {
         // A finding's labels far from its primary one are listed the same way: drawn, they
         // would pull every line in between into the snippet.
         let mut elsewhere = Vec::new();
+        let mut drawn = vec![&d.primary];
         for label in &d.secondary {
-            let drawn =
-                label.file == file && (d.finding.is_none() || near(sources, &d.primary, label));
-            if drawn {
+            if label.file == file && (d.finding.is_none() || near(sources, &d.primary, label)) {
                 labels.push(labeled(label, sources, false));
+                drawn.push(label);
             } else {
                 elsewhere.push(located(sources, label));
             }
@@ -117,11 +117,7 @@ impl Adapter {
         // diagnostics name their places in words instead.
         let snippet = !touches_long_line(sources, file, &labels);
         if !snippet {
-            for label in std::iter::once(&d.primary).chain(&d.secondary) {
-                if label.file == file {
-                    elsewhere.push(located(sources, label));
-                }
-            }
+            elsewhere.extend(drawn.into_iter().map(|label| located(sources, label)));
             labels.clear();
         }
         Adapter {

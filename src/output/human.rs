@@ -10,8 +10,10 @@ use super::Context;
 use crate::check::achieved::BELOW_TARGET;
 use crate::check::{Report, is_compensated, is_open};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
 
-use crate::diagnostics::{Diagnostic, FileId, Severity, render_group};
+use crate::diagnostics::{Diagnostic, Severity, render_group};
 
 pub fn write(report: &Report, context: &Context) -> String {
     let mut out = String::new();
@@ -60,37 +62,36 @@ pub fn write(report: &Report, context: &Context) -> String {
 /// drawing per element instead of one per finding (a telnet flow breaks three requirements on
 /// one line). Model errors stay one per drawing.
 fn by_element<'a>(diagnostics: &[&'a Diagnostic]) -> Vec<Vec<&'a Diagnostic>> {
-    let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
-    let mut index: HashMap<(&str, FileId), usize> = HashMap::new();
-    for &d in diagnostics {
-        let key = d
-            .finding
+    grouped(diagnostics, |d| {
+        d.finding
             .as_ref()
-            .map(|f| (f.element.as_str(), d.primary.file));
-        match key.and_then(|k| index.get(&k)) {
-            Some(&at) => groups[at].push(d),
-            None => {
-                if let Some(key) = key {
-                    index.insert(key, groups.len());
-                }
-                groups.push(vec![d]);
-            }
-        }
-    }
-    groups
+            .map(|f| (f.element.as_str(), d.primary.file))
+    })
 }
 
 /// Compact entries by code, in the order of each code's first entry.
 fn by_code<'a>(diagnostics: &[&'a Diagnostic]) -> Vec<Vec<&'a Diagnostic>> {
+    grouped(diagnostics, |d| Some(d.code.as_str()))
+}
+
+/// Diagnostics with equal keys gathered where the first of them stands; a diagnostic without a
+/// key stays on its own.
+fn grouped<'a, K: Eq + Hash>(
+    diagnostics: &[&'a Diagnostic],
+    key: impl Fn(&'a Diagnostic) -> Option<K>,
+) -> Vec<Vec<&'a Diagnostic>> {
     let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: HashMap<K, usize> = HashMap::new();
     for &d in diagnostics {
-        match index.get(d.code.as_str()) {
-            Some(&at) => groups[at].push(d),
-            None => {
-                index.insert(&d.code, groups.len());
-                groups.push(vec![d]);
-            }
+        match key(d) {
+            Some(k) => match index.entry(k) {
+                Entry::Occupied(at) => groups[*at.get()].push(d),
+                Entry::Vacant(slot) => {
+                    slot.insert(groups.len());
+                    groups.push(vec![d]);
+                }
+            },
+            None => groups.push(vec![d]),
         }
     }
     groups

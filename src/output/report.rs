@@ -28,6 +28,14 @@ fn cells(sl: Option<SlVector>) -> [String; 7] {
     std::array::from_fn(|fr| sl.map_or_else(|| "n/a".to_string(), |v| v.get(fr).to_string()))
 }
 
+/// An element as both reports name it: `qid (title)`, or the qid alone.
+pub fn name(qid: &str, title: Option<&str>) -> String {
+    match title {
+        Some(title) => format!("{qid} ({title})"),
+        None => qid.to_string(),
+    }
+}
+
 pub fn fr_headers() -> [&'static str; 7] {
     FR_NAMES
 }

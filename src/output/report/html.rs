@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{fr_headers, is_empty, level_rows, vector, verdict};
+use super::{fr_headers, is_empty, level_rows, name, vector, verdict};
 use crate::compliance::{Compliance, Status};
 use crate::model::SlVector;
 
@@ -166,13 +166,6 @@ fn levels(
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
-}
-
-fn name(qid: &str, title: Option<&str>) -> String {
-    match title {
-        Some(title) => format!("{qid} ({title})"),
-        None => qid.to_string(),
-    }
 }
 
 /// Escapes text for HTML element content and quoted attribute values.

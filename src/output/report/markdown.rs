@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{fr_headers, is_empty, level_rows, vector, verdict};
+use super::{fr_headers, is_empty, level_rows, name, vector, verdict};
 use crate::compliance::Compliance;
 
 pub fn write(compliance: &Compliance) -> String {
@@ -98,13 +98,6 @@ fn levels(
     let _ = writeln!(out, "|---|{}", "---|".repeat(7));
     for (row, cells) in level_rows(target, weakest, achieved) {
         let _ = writeln!(out, "| {row} | {} |", cells.join(" | "));
-    }
-}
-
-fn name(qid: &str, title: Option<&str>) -> String {
-    match title {
-        Some(title) => format!("{qid} ({title})"),
-        None => qid.to_string(),
     }
 }
 
