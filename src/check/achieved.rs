@@ -403,19 +403,25 @@ pub fn below_target(
 }
 
 fn vector_table(a: &Achieved) -> String {
-    let row = |name: &str, v: Option<SlVector>| {
-        let cells: Vec<String> = (0..7)
-            .map(|i| v.map_or("-".to_string(), |v| v.get(i).to_string()))
-            .map(|c| format!("{c:>4}"))
-            .collect();
-        format!("{name:<6}{}", cells.join(""))
-    };
-    let header: Vec<String> = FR_NAMES.iter().map(|n| format!("{n:>4}")).collect();
-    [
-        format!("{:<6}{}", "", header.join("")),
-        row("SL-T", Some(a.target)),
-        row("SL-C", a.weakest_capability),
-        row("SL-A", Some(a.achieved)),
-    ]
-    .join("\n")
+    use std::fmt::Write;
+    // Written into one string: there is a table per zone or conduit below target.
+    let mut out = format!("{:<6}", "");
+    for name in FR_NAMES {
+        let _ = write!(out, "{name:>4}");
+    }
+    for (name, v) in [
+        ("SL-T", Some(a.target)),
+        ("SL-C", a.weakest_capability),
+        ("SL-A", Some(a.achieved)),
+    ] {
+        let _ = write!(out, "\n{name:<6}");
+        for i in 0..7 {
+            match v {
+                Some(v) => write!(out, "{:>4}", v.get(i)),
+                None => write!(out, "{:>4}", "-"),
+            }
+            .ok();
+        }
+    }
+    out
 }

@@ -31,6 +31,87 @@ pub struct Parsed {
 
 pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     check_depth(text)?;
+    policy_by_policy(text).map_or_else(|| whole_file(text), Ok)
+}
+
+/// The fast way: a bracket scan finds each top-level `policy`, and pest reads only those. The
+/// catalogue items around them go to the model's own parser anyway; in the built-in packs they
+/// are half the text, and reading them with pest as well was most of the start-up time of every
+/// run. `None` when the scan or a policy does not parse: the whole-file parse then reports the
+/// error as it always has.
+fn policy_by_policy(text: &str) -> Option<Parsed> {
+    let ranges = policy_ranges(text)?;
+    let mut items_text = text.to_string();
+    let mut policies = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        let mut pairs = PolicyParser::parse(Rule::policy_alone, &text[start..end]).ok()?;
+        let pair = pairs.next()?.into_inner().next()?;
+        let mut p = policy(pair, "").ok()?;
+        shift_policy(&mut p, start);
+        p.doc = doc_comment(text, start);
+        blank(&mut items_text, start, end);
+        policies.push(p);
+    }
+    Some(Parsed {
+        policies,
+        items_text,
+    })
+}
+
+/// Where each top-level `policy` item starts and ends, skipping strings and comments; `None`
+/// when brackets or strings do not balance.
+fn policy_ranges(text: &str) -> Option<Vec<(usize, usize)>> {
+    const KEYWORD: &[u8] = b"policy";
+    let bytes = text.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b >= 0x80;
+    let mut ranges = Vec::new();
+    let mut depth = 0usize;
+    let mut open: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while *bytes.get(i)? != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i += bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(bytes.len() - i);
+            }
+            b'{' | b'[' | b'(' => depth += 1,
+            b'}' | b']' | b')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0
+                    && bytes[i] == b'}'
+                    && let Some(start) = open.take()
+                {
+                    ranges.push((start, i + 1));
+                }
+            }
+            b'p' if depth == 0
+                && open.is_none()
+                && bytes[i..].starts_with(KEYWORD)
+                && (i == 0 || !is_word(bytes[i - 1]))
+                && bytes
+                    .get(i + KEYWORD.len())
+                    .is_some_and(|b| b.is_ascii_whitespace()) =>
+            {
+                open = Some(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (depth == 0 && open.is_none()).then_some(ranges)
+}
+
+/// The whole file through pest, catalogue items included: slower, but its errors name what was
+/// expected at the point where the file stops making sense.
+fn whole_file(text: &str) -> Result<Parsed, ParseError> {
     let mut pairs = PolicyParser::parse(Rule::policy_file, text).map_err(|e| from_pest(&e, 0))?;
     let file = pairs.next().expect("policy_file yields one pair");
     let mut policies = Vec::new();
@@ -369,8 +450,51 @@ fn template(pair: Pair<Rule>, text: &str) -> Result<Template, ParseError> {
     Ok(Template { parts })
 }
 
+/// Moves a policy parsed from a substring to its place in the file.
+fn shift_policy(p: &mut Policy, by: usize) {
+    let moved = |s: Span| Span::new(s.start + by, s.end + by);
+    let template = |t: &mut Template| {
+        for part in &mut t.parts {
+            if let TemplatePart::Hole(e) = part {
+                shift_expr(e, by);
+            }
+        }
+    };
+    p.span = moved(p.span);
+    p.id_span = moved(p.id_span);
+    for clause in &mut p.clauses {
+        match clause {
+            Clause::Requirement(_, span) => *span = moved(*span),
+            Clause::Severity(name) => name.span = moved(name.span),
+            Clause::Tags(_) => {}
+            Clause::Target(e) | Clause::Where(e) | Clause::Require(e) => shift_expr(e, by),
+            Clause::For(name, e) | Clause::Let(name, e) => {
+                name.span = moved(name.span);
+                shift_expr(e, by);
+            }
+            Clause::Report(t) | Clause::Help(t) => template(t),
+            Clause::At(e, t) => {
+                shift_expr(e, by);
+                if let Some(t) = t {
+                    template(t);
+                }
+            }
+            Clause::Label(e, t) => {
+                shift_expr(e, by);
+                template(t);
+            }
+            Clause::Fix { target, .. } => shift_expr(target, by),
+        }
+    }
+}
+
 /// Moves an expression parsed from a substring to its place in the file.
 fn shift(mut e: Expr, by: usize) -> Expr {
+    shift_expr(&mut e, by);
+    e
+}
+
+fn shift_expr(e: &mut Expr, by: usize) {
     fn walk(e: &mut Expr, by: usize) {
         e.span = Span::new(e.span.start + by, e.span.end + by);
         match &mut e.kind {
@@ -399,8 +523,7 @@ fn shift(mut e: Expr, by: usize) -> Expr {
             ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Word(_) => {}
         }
     }
-    walk(&mut e, by);
-    e
+    walk(e, by);
 }
 
 fn expr(pair: Pair<Rule>) -> Expr {
