@@ -23,6 +23,7 @@ pub struct ParseError {
 /// Deepest nesting of brackets accepted in a policy file, to protect the recursive parser.
 const MAX_DEPTH: usize = 64;
 
+#[derive(Debug)]
 pub struct Parsed {
     pub policies: Vec<Policy>,
     /// The file with every policy blanked out (offsets kept), for the catalogue parser.
@@ -686,4 +687,47 @@ fn doc_comment(text: &str, start: usize) -> String {
     }
     lines.reverse();
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path must read every shipped file exactly as the whole-file parse does.
+    #[test]
+    fn policy_by_policy_matches_the_whole_file_parse() {
+        for source in crate::policy::builtin_sources(None) {
+            let fast = policy_by_policy(&source.text)
+                .unwrap_or_else(|| panic!("{}: fast path refused", source.name));
+            let whole = whole_file(&source.text).expect("built-in policies parse");
+            assert_eq!(fast.items_text, whole.items_text, "{}", source.name);
+            assert_eq!(
+                format!("{:?}", fast.policies),
+                format!("{:?}", whole.policies),
+                "{}",
+                source.name
+            );
+        }
+    }
+
+    #[test]
+    fn policy_ranges_skip_strings_comments_and_other_items() {
+        let text = r#"// policy in a comment { }
+catalogue c { note = "policy x { }" }
+/// docs
+policy p "t" { report "a } b" }
+policy-like { }
+"#;
+        let ranges = policy_ranges(text).expect("balanced");
+        let found: Vec<&str> = ranges.iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(found, [r#"policy p "t" { report "a } b" }"#]);
+    }
+
+    #[test]
+    fn unbalanced_text_falls_back_to_the_whole_file_parse() {
+        assert!(policy_ranges("policy p { ").is_none());
+        assert!(policy_ranges("policy p { report \"open }").is_none());
+        let err = parse("policy p {\n  severity error\n").unwrap_err();
+        assert!(err.message.starts_with("syntax error"), "{}", err.message);
+    }
 }
