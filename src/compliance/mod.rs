@@ -149,7 +149,7 @@ fn fill(compliance: &mut Compliance, levels: &Achieved, catalogues: Option<&Cata
             .requirements
             .iter()
             .map(|(id, status)| RequirementStatus {
-                id: id.clone(),
+                id: id.to_string(),
                 title: title(id),
                 status: status.into(),
             })
