@@ -398,7 +398,7 @@ impl<'a> Evaluator<'a> {
                 CPart::Text(t) => out.push_str(t),
                 CPart::Hole(e) => {
                     let v = self.eval(e)?;
-                    out.push_str(&self.display(&v));
+                    self.write_display(&mut out, &v);
                 }
             }
         }
@@ -406,44 +406,54 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn display(&self, v: &V) -> String {
-        match v {
-            V::None => "none".into(),
-            V::Bool(b) => b.to_string(),
-            V::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-            V::Num(n) => n.to_string(),
-            V::Str(s) => s.to_string(),
-            V::Word(w) => (*w).to_string(),
-            V::Date(d) => d.to_string(),
-            V::Sl(sl) => sl.to_string(),
-            V::Elem(e) => self.model.element(*e).qid.clone(),
-            V::List(items) => items
-                .iter()
-                .map(|i| self.display(i))
-                .collect::<Vec<_>>()
-                .join(", "),
+        let mut out = String::new();
+        self.write_display(&mut out, v);
+        out
+    }
+
+    /// Appends a value as messages show it. Messages are built straight into one string:
+    /// a finding's message names four or five elements, and a string per name added up.
+    fn write_display(&self, out: &mut String, v: &V) {
+        use std::fmt::Write;
+        let qid = |e: ElemId| self.model.element(e).qid.as_str();
+        let _ = match v {
+            V::None => Ok(out.push_str("none")),
+            V::Bool(b) => write!(out, "{b}"),
+            V::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(out, "{}", *n as i64),
+            V::Num(n) => write!(out, "{n}"),
+            V::Str(s) => Ok(out.push_str(s)),
+            V::Word(w) => Ok(out.push_str(w)),
+            V::Date(d) => write!(out, "{d}"),
+            V::Sl(sl) => write!(out, "{sl}"),
+            V::Elem(e) => Ok(out.push_str(qid(*e))),
+            V::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_display(out, item);
+                }
+                Ok(())
+            }
             V::Path(from, hops) => {
-                let mut names = vec![self.model.element(*from).qid.clone()];
-                names.extend(hops.iter().map(|h| self.model.element(h.zone).qid.clone()));
-                names.join(" -> ")
+                out.push_str(qid(*from));
+                for h in hops.iter() {
+                    out.push_str(" -> ");
+                    out.push_str(qid(h.zone));
+                }
+                Ok(())
             }
-            V::Hop(from, hop) => format!(
-                "{} -> {}",
-                self.model.element(*from).qid,
-                self.model.element(hop.zone).qid
-            ),
-            V::Service(p, port) => match port {
-                Some(port) => format!("{}:{port}", self.display(p)),
-                None => self.display(p),
-            },
-            V::Direction(a, b) => format!(
-                "{} -> {}",
-                self.model.element(*a).qid,
-                self.model.element(*b).qid
-            ),
-            V::Permission(z, rights) => {
-                format!("{}: {}", self.model.element(*z).qid, rights.join(", "))
+            V::Hop(from, hop) => write!(out, "{} -> {}", qid(*from), qid(hop.zone)),
+            V::Service(p, port) => {
+                self.write_display(out, p);
+                match port {
+                    Some(port) => write!(out, ":{port}"),
+                    None => Ok(()),
+                }
             }
-        }
+            V::Direction(a, b) => write!(out, "{} -> {}", qid(*a), qid(*b)),
+            V::Permission(z, rights) => write!(out, "{}: {}", qid(*z), rights.join(", ")),
+        };
     }
 
     pub fn eval(&mut self, e: &CExpr) -> Result<V, BudgetExceeded> {
