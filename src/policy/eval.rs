@@ -417,15 +417,15 @@ impl<'a> Evaluator<'a> {
         use std::fmt::Write;
         let qid = |e: ElemId| self.model.element(e).qid.as_str();
         let _ = match v {
-            V::None => Ok(out.push_str("none")),
+            V::None => out.write_str("none"),
             V::Bool(b) => write!(out, "{b}"),
             V::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(out, "{}", *n as i64),
             V::Num(n) => write!(out, "{n}"),
-            V::Str(s) => Ok(out.push_str(s)),
-            V::Word(w) => Ok(out.push_str(w)),
+            V::Str(s) => out.write_str(s),
+            V::Word(w) => out.write_str(w),
             V::Date(d) => write!(out, "{d}"),
             V::Sl(sl) => write!(out, "{sl}"),
-            V::Elem(e) => Ok(out.push_str(qid(*e))),
+            V::Elem(e) => out.write_str(qid(*e)),
             V::List(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
