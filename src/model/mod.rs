@@ -128,6 +128,47 @@ pub struct Reference {
     pub target: ElemId,
 }
 
+/// The items declared directly inside each element, in source order, all in one vector: an
+/// element's children are `list[starts[e]..starts[e + 1]]`. (A map of vectors cost an
+/// allocation per element with children.)
+#[derive(Debug, Default)]
+struct Children {
+    starts: Vec<u32>,
+    list: Vec<ElemId>,
+}
+
+impl Children {
+    fn from_parents(elements: &[Element]) -> Children {
+        let mut starts = vec![0u32; elements.len() + 1];
+        for parent in elements.iter().filter_map(|e| e.parent) {
+            starts[parent.0 as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut list = vec![ElemId(0); elements.len()];
+        // Elements come in id order, so each element's children land in declaration order.
+        for (index, element) in elements.iter().enumerate() {
+            if let Some(parent) = element.parent {
+                let slot = &mut next[parent.0 as usize];
+                list[*slot as usize] = ElemId(index as u32);
+                *slot += 1;
+            }
+        }
+        list.truncate(starts[elements.len()] as usize);
+        Children { starts, list }
+    }
+
+    fn of(&self, id: ElemId) -> &[ElemId] {
+        let index = id.0 as usize;
+        match (self.starts.get(index), self.starts.get(index + 1)) {
+            (Some(&start), Some(&end)) => &self.list[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Model {
     pub sources: SourceMap,
@@ -140,7 +181,7 @@ pub struct Model {
     /// For each element, its zone: a component's zone, a zone's enclosing zone.
     zone_of: Vec<Option<ElemId>>,
     by_kind: BTreeMap<ElementKind, Vec<ElemId>>,
-    children: HashMap<ElemId, Vec<ElemId>>,
+    children: Children,
     /// Built on first use by [`Model::records`].
     records: OnceLock<records::RecordIndex>,
 }
@@ -174,7 +215,7 @@ impl Model {
     }
     /// Items declared directly inside an element.
     pub fn children(&self, id: ElemId) -> &[ElemId] {
-        self.children.get(&id).map_or(&[], Vec::as_slice)
+        self.children.of(id)
     }
     /// Components whose zone is `zone` (not those of its sub-zones).
     pub fn components_in(&self, zone: ElemId) -> Vec<ElemId> {

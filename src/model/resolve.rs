@@ -23,8 +23,8 @@ pub(super) struct Scopes {
     children: HashMap<(Option<ElemId>, NameId), ElemId>,
     /// For each id's number, every element with that id, anywhere.
     by_id: Vec<Vec<ElemId>>,
-    /// The scope each element was declared in.
-    parent: HashMap<ElemId, Option<ElemId>>,
+    /// The scope each element was declared in, by element.
+    parent: Vec<Option<ElemId>>,
 }
 
 pub(super) enum Resolution {
@@ -34,6 +34,22 @@ pub(super) enum Resolution {
 }
 
 impl Scopes {
+    /// Empty scopes with room for this many elements.
+    pub fn with_capacity(elements: usize) -> Scopes {
+        Scopes {
+            names: HashMap::with_capacity_and_hasher(elements, Default::default()),
+            children: HashMap::with_capacity_and_hasher(elements, Default::default()),
+            by_id: Vec::with_capacity(elements),
+            parent: Vec::with_capacity(elements),
+        }
+    }
+
+    /// The element declared at the top level under this id.
+    pub fn root(&self, id: &str) -> Option<ElemId> {
+        let name = *self.names.get(id)?;
+        self.children.get(&(None, name)).copied()
+    }
+
     /// Registers an element; returns the element already declared under that name, if any.
     pub fn declare(
         &mut self,
@@ -55,7 +71,11 @@ impl Scopes {
         }
         self.children.insert((scope, name), element);
         self.by_id[name as usize].push(element);
-        self.parent.insert(element, scope);
+        let index = element.0 as usize;
+        if self.parent.len() <= index {
+            self.parent.resize(index + 1, None);
+        }
+        self.parent[index] = scope;
         Ok(())
     }
 
@@ -75,7 +95,7 @@ impl Scopes {
                 return Resolution::Found(found);
             }
             match scope {
-                Some(s) => scope = self.parent.get(&s).copied().flatten(),
+                Some(s) => scope = self.parent.get(s.0 as usize).copied().flatten(),
                 None => break,
             }
         }
