@@ -8,9 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use criterion::{
-    BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
-};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use zonelint::model::{self, workspace};
 use zonelint::output;
 use zonelint::syntax;

@@ -17,8 +17,10 @@ pub mod workspace;
 
 use std::collections::BTreeMap;
 
-use foldhash::HashMap;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
+
+use hashbrown::HashTable;
 
 pub use attrs::Attrs;
 pub use graph::{Edge, ModelGraph};
@@ -128,6 +130,32 @@ pub struct Reference {
     pub target: ElemId,
 }
 
+/// Elements by qualified id. The table holds element numbers and compares against
+/// [`Element::qid`], instead of keeping a second copy of every qualified id as a map key; the
+/// hashes are computed while files are lowered, in parallel.
+#[derive(Debug, Default)]
+struct QidIndex {
+    table: HashTable<ElemId>,
+    hasher: resolve::TextHasher,
+}
+
+impl QidIndex {
+    fn with_capacity(elements: usize, hasher: resolve::TextHasher) -> QidIndex {
+        QidIndex {
+            table: HashTable::with_capacity(elements),
+            hasher,
+        }
+    }
+
+    /// Adds an element whose qualified id (unique in a model) hashes to `hash`.
+    fn insert(&mut self, hash: u64, id: ElemId, elements: &[Element]) {
+        let hasher = &self.hasher;
+        self.table.insert_unique(hash, id, |e| {
+            hasher.hash_one(elements[e.0 as usize].qid.as_str())
+        });
+    }
+}
+
 /// The items declared directly inside each element, in source order, all in one vector: an
 /// element's children are `list[starts[e]..starts[e + 1]]`. (A map of vectors cost an
 /// allocation per element with children.)
@@ -173,7 +201,7 @@ impl Children {
 pub struct Model {
     pub sources: SourceMap,
     pub elements: Vec<Element>,
-    pub by_qid: HashMap<String, ElemId>,
+    by_qid: QidIndex,
     pub suppressions: Vec<Suppression>,
     /// Every resolved reference, in the order lowering met them.
     pub references: Vec<Reference>,
@@ -199,7 +227,12 @@ impl Model {
         &self.elements[id.0 as usize]
     }
     pub fn lookup(&self, qid: &str) -> Option<ElemId> {
-        self.by_qid.get(qid).copied()
+        let hash = self.by_qid.hasher.hash_one(qid);
+        let elements = &self.elements;
+        self.by_qid
+            .table
+            .find(hash, |&id| elements[id.0 as usize].qid == qid)
+            .copied()
     }
     /// Every element of one kind, in source order.
     pub fn all(&self, kind: ElementKind) -> &[ElemId] {

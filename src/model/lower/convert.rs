@@ -517,7 +517,6 @@ impl<'m> Converter<'m> {
             }
         }
     }
-
 }
 
 impl Diagnostic {

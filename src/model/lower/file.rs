@@ -8,15 +8,19 @@
 //! in memory at once.
 
 use std::collections::BTreeMap;
+use std::hash::BuildHasher;
 
 use foldhash::HashMap;
 use smol_str::SmolStr;
 
-use super::convert::Converter;
+use super::super::resolve::TextHasher;
 use super::super::value::Value;
 use super::super::vocabulary::{self as vocab, AttrSpec, ElementKind, TypeClauseSpec};
 use super::super::{Attr, Attrs, ElemId, Element, Location, Suppression, reqid};
-use crate::diagnostics::{Diagnostic, FileId, Label, did_you_mean, join_and, join_or, with_article};
+use super::convert::Converter;
+use crate::diagnostics::{
+    Diagnostic, FileId, Label, did_you_mean, join_and, join_or, with_article,
+};
 use crate::syntax::{self, Entry, Item, SyntaxFile, TypeClause, ValueKind};
 
 /// The first declaration of an id, for the message about a second one.
@@ -45,6 +49,13 @@ pub(super) struct DeferredType {
     pub clause: TypeClause,
 }
 
+/// The hashes of an element's id and qualified id ([`TextHasher`]), computed with the file.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct IdHashes {
+    pub id: u64,
+    pub qid: u64,
+}
+
 /// A diagnostic about an attribute value, with the attribute's place in its file
 /// ([`DeferredAttr::seq`]): values converted in pass one and in pass two are reported in the
 /// order the attributes are written.
@@ -55,6 +66,8 @@ pub(super) type Sequenced = (u32, Diagnostic);
 pub(super) struct FilePart {
     pub file: FileId,
     pub elements: Vec<Element>,
+    /// For each element, the hashes of its id and qualified id, for the model's tables.
+    pub hashes: Vec<IdHashes>,
     /// Errors about items, ids and attribute names, in the order met.
     pub diagnostics: Vec<Diagnostic>,
     /// Errors about the values converted here.
@@ -68,14 +81,24 @@ pub(super) struct FilePart {
 
 /// Lowers one file's tree. `taken` holds top-level ids that earlier files declared, which this
 /// file must not declare again.
-pub(super) fn lower(file: FileId, text: &str, tree: SyntaxFile, taken: &Taken) -> FilePart {
+pub(super) fn lower(
+    file: FileId,
+    text: &str,
+    tree: SyntaxFile,
+    taken: &Taken,
+    hasher: &TextHasher,
+) -> FilePart {
+    // Every element is an item: sized once, the vectors are not copied as they grow.
+    let items = count_items(&tree.items);
     let mut lowering = FileLowering {
         file,
         text,
         taken,
+        hasher,
         part: FilePart {
             file,
-            elements: Vec::new(),
+            elements: Vec::with_capacity(items),
+            hashes: Vec::with_capacity(items),
             diagnostics: Vec::new(),
             value_diagnostics: Vec::new(),
             suppressions: Vec::new(),
@@ -83,7 +106,7 @@ pub(super) fn lower(file: FileId, text: &str, tree: SyntaxFile, taken: &Taken) -
             deferred_types: Vec::new(),
             failed: Vec::new(),
         },
-        declared: HashMap::default(),
+        declared: HashMap::with_capacity_and_hasher(items, Default::default()),
         seen: Vec::new(),
         next_seq: 0,
         converter: Converter::new(None),
@@ -98,6 +121,7 @@ struct FileLowering<'a> {
     file: FileId,
     text: &'a str,
     taken: &'a Taken,
+    hasher: &'a TextHasher,
     part: FilePart,
     /// (enclosing element, id) -> element, for ids declared twice in one scope.
     declared: HashMap<(Option<ElemId>, SmolStr), ElemId>,
@@ -157,12 +181,7 @@ impl FileLowering<'_> {
         }
     }
 
-    fn misplaced_or_unknown(
-        &mut self,
-        item: &Item,
-        parent: Option<ElemId>,
-        allowed: &[&str],
-    ) {
+    fn misplaced_or_unknown(&mut self, item: &Item, parent: Option<ElemId>, allowed: &[&str]) {
         let file = self.file;
         let keyword = &item.keyword;
         let known = vocab::all_keywords().any(|k| k == keyword.text);
@@ -239,7 +258,7 @@ impl FileLowering<'_> {
     fn element(&mut self, mut item: Item, kind: ElementKind, parent: Option<ElemId>) {
         let file = self.file;
         let spec = kind.spec();
-        let Some(name) = item.name.take() else {
+        let Some(name) = item.name.clone() else {
             self.error(
                 "missing-name",
                 format!("this {} has no id", kind.keyword()),
@@ -251,7 +270,7 @@ impl FileLowering<'_> {
             return;
         };
         let qid = match parent {
-            Some(p) => format!("{}.{}", self.elements[p.0 as usize].qid, name.text),
+            Some(p) => qualified(&self.elements[p.0 as usize].qid, &name.text),
             None => name.text.to_string(),
         };
         let id = ElemId(self.elements.len() as u32);
@@ -278,6 +297,10 @@ impl FileLowering<'_> {
             .filter(|e| matches!(e, Entry::Attribute(_)))
             .count();
         let doc = doc_comment(self.text, item.span.start);
+        self.part.hashes.push(IdHashes {
+            id: self.hasher.hash_one(name.text.as_str()),
+            qid: self.hasher.hash_one(qid.as_str()),
+        });
         self.part.elements.push(Element {
             kind,
             id: name.text.to_string(),
@@ -313,8 +336,9 @@ impl FileLowering<'_> {
                         self.unknown_attribute(&attribute, kind);
                         continue;
                     };
-                    if let Some((_, first)) =
-                        self.seen[seen_before..].iter().find(|(n, _)| *n == attr_name)
+                    if let Some((_, first)) = self.seen[seen_before..]
+                        .iter()
+                        .find(|(n, _)| *n == attr_name)
                     {
                         let first = *first;
                         self.error(
@@ -377,7 +401,12 @@ impl FileLowering<'_> {
     }
 
     /// Converts an attribute's value now when it names no element, or keeps it for pass two.
-    fn attribute(&mut self, element: ElemId, spec: &'static AttrSpec, attribute: syntax::Attribute) {
+    fn attribute(
+        &mut self,
+        element: ElemId,
+        spec: &'static AttrSpec,
+        attribute: syntax::Attribute,
+    ) {
         let seq = self.next_seq;
         self.next_seq += 1;
         if spec.ty.names_elements() {
@@ -389,9 +418,9 @@ impl FileLowering<'_> {
             });
             return;
         }
-        let converted = self
-            .converter
-            .convert(&spec.ty, &attribute.value, self.file, None, spec.name);
+        let converted =
+            self.converter
+                .convert(&spec.ty, &attribute.value, self.file, None, spec.name);
         let errors = self.converter.diagnostics.drain(..).map(|d| (seq, d));
         self.part.value_diagnostics.extend(errors);
         match converted {
@@ -626,6 +655,30 @@ impl FileLowering<'_> {
     }
 
     // ----- pass two: types and references -----
+}
+
+/// `parent.id`, allocated once at its final size.
+fn qualified(parent: &str, id: &str) -> String {
+    let mut qid = String::with_capacity(parent.len() + 1 + id.len());
+    qid.push_str(parent);
+    qid.push('.');
+    qid.push_str(id);
+    qid
+}
+
+/// How many items these are, with all the items nested in them.
+fn count_items(items: &[Item]) -> usize {
+    items
+        .iter()
+        .map(|item| {
+            let nested = item.entries().iter().filter_map(|entry| match entry {
+                Entry::Item(child) => Some(count_items(std::slice::from_ref(&**child))),
+                Entry::Attribute(_) => None,
+            });
+            nested.sum::<usize>()
+        })
+        .sum::<usize>()
+        + items.len()
 }
 
 /// `kind: control`: an item with only a keyword and a one-word type, which is an attribute

@@ -8,12 +8,14 @@
 //! leaves out their items exactly as lowering the files one after the other would. That happens
 //! only for models with this error, so the second parse costs nothing in the common case.
 
+use std::ops::Range;
+
 use foldhash::HashSet;
 use smol_str::SmolStr;
 
-use super::super::resolve::Scopes;
-use super::super::{ElemId, Model};
-use super::file::{self, DeferredAttr, DeferredType, FirstDeclaration, FilePart, Sequenced, Taken};
+use super::super::resolve::{Scopes, TextHasher};
+use super::super::{ElemId, Model, QidIndex};
+use super::file::{self, DeferredAttr, DeferredType, FilePart, FirstDeclaration, Sequenced, Taken};
 use crate::diagnostics::{Diagnostic, FileId, SourceMap};
 
 /// Attributes whose value was reported as wrong, so consequences are not reported again.
@@ -32,20 +34,22 @@ pub(super) struct Merged {
 /// What pass two still has to do in one file, with model-wide element ids.
 pub(super) struct Pending {
     pub file: FileId,
+    /// The file's elements, model-wide.
+    pub elements: Range<usize>,
     pub types: Vec<DeferredType>,
     pub attrs: Vec<DeferredAttr>,
     /// Errors about the values pass one converted, to interleave with pass two's.
     pub value_diagnostics: Vec<Sequenced>,
 }
 
-pub(super) fn merge(sources: SourceMap, parts: Vec<FilePart>) -> Merged {
+pub(super) fn merge(sources: SourceMap, parts: Vec<FilePart>, hasher: &TextHasher) -> Merged {
     let elements: usize = parts.iter().map(|p| p.elements.len()).sum();
     let mut merged = Merged {
         model: Model {
             sources,
             ..Model::default()
         },
-        scopes: Scopes::with_capacity(elements),
+        scopes: Scopes::with_capacity(elements, hasher.clone()),
         diagnostics: Vec::new(),
         failed: Failed::default(),
         files: Vec::with_capacity(parts.len()),
@@ -53,14 +57,20 @@ pub(super) fn merge(sources: SourceMap, parts: Vec<FilePart>) -> Merged {
     // Reserved at once: a vector grown by doubling would hold the old and the new buffer side
     // by side at the peak.
     merged.model.elements.reserve_exact(elements);
-    merged.model.by_qid.reserve(elements);
+    merged.model.by_qid = QidIndex::with_capacity(elements, hasher.clone());
     for part in parts {
         let taken = merged.clashes(&part);
         let part = if taken.is_empty() {
             part
         } else {
             let text = merged.model.sources.get(part.file).text.clone();
-            file::lower(part.file, &text, crate::syntax::parse(&text), &taken)
+            file::lower(
+                part.file,
+                &text,
+                crate::syntax::parse(&text),
+                &taken,
+                hasher,
+            )
         };
         merged.add(part);
     }
@@ -88,15 +98,18 @@ impl Merged {
     fn add(&mut self, part: FilePart) {
         let offset = self.model.elements.len() as u32;
         let shift = |id: ElemId| ElemId(id.0 + offset);
-        for mut element in part.elements {
+        for (mut element, hashes) in part.elements.into_iter().zip(part.hashes) {
             let id = ElemId(self.model.elements.len() as u32);
             element.parent = element.parent.map(shift);
             let declared = self
                 .scopes
-                .declare(element.parent, &SmolStr::new(&element.id), id);
+                .declare(element.parent, &element.id, hashes.id, id);
             debug_assert!(declared.is_ok(), "pass one reports ids declared twice");
-            self.model.by_qid.insert(element.qid.clone(), id);
             self.model.elements.push(element);
+            let Model {
+                elements, by_qid, ..
+            } = &mut self.model;
+            by_qid.insert(hashes.qid, id, elements);
         }
         self.diagnostics.extend(part.diagnostics);
         self.model
@@ -107,24 +120,16 @@ impl Merged {
             }));
         self.failed
             .extend(part.failed.into_iter().map(|(e, name)| (shift(e), name)));
-        let types = part
-            .deferred_types
-            .into_iter()
-            .map(|t| DeferredType {
-                element: shift(t.element),
-                ..t
-            })
-            .collect();
-        let attrs = part
-            .deferred
-            .into_iter()
-            .map(|a| DeferredAttr {
-                element: shift(a.element),
-                ..a
-            })
-            .collect();
+        let (mut types, mut attrs) = (part.deferred_types, part.deferred);
+        for deferred in &mut types {
+            deferred.element = shift(deferred.element);
+        }
+        for deferred in &mut attrs {
+            deferred.element = shift(deferred.element);
+        }
         self.files.push(Pending {
             file: part.file,
+            elements: offset as usize..self.model.elements.len(),
             types,
             attrs,
             value_diagnostics: part.value_diagnostics,

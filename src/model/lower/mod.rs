@@ -23,13 +23,14 @@ mod structure;
 
 use rayon::prelude::*;
 
+use super::resolve::TextHasher;
 use super::value::Value;
 use super::{Attr, Location, Model};
 use crate::diagnostics::{Diagnostic, FileId, SourceMap};
 use crate::syntax::{self, SyntaxFile};
 use convert::Names;
-use file::{FilePart, Sequenced, Taken};
-use merge::{Merged, Pending};
+use file::{FilePart, Taken};
+use merge::{Failed, Merged};
 use references::Resolved;
 use structure::Structure;
 
@@ -37,27 +38,31 @@ use structure::Structure;
 /// Returns the model (as complete as the errors allow) and the model errors.
 pub fn build(sources: SourceMap, files: Vec<(FileId, SyntaxFile)>) -> (Model, Vec<Diagnostic>) {
     let none_taken = Taken::default();
+    let hasher = TextHasher::default();
     let parts: Vec<FilePart> = files
         .into_par_iter()
-        .map(|(file, tree)| file::lower(file, &sources.get(file).text, tree, &none_taken))
+        .map(|(file, tree)| {
+            let text = &sources.get(file).text;
+            file::lower(file, text, tree, &none_taken, &hasher)
+        })
         .collect();
-    let mut merged = merge::merge(sources, parts);
-    let names = Names {
-        elements: &merged.model.elements,
-        scopes: &merged.scopes,
-    };
-    let resolved: Vec<Resolved> = merged
-        .files
-        .par_iter()
-        .map(|pending| references::resolve(names, pending.file, &pending.types, &pending.attrs))
-        .collect();
-    apply(&mut merged, resolved);
     let Merged {
         mut model,
+        scopes,
         mut diagnostics,
-        failed,
-        ..
-    } = merged;
+        mut failed,
+        files,
+    } = merge::merge(sources, parts, &hasher);
+    let names = Names {
+        elements: &model.elements,
+        scopes: &scopes,
+    };
+    let mut resolved: Vec<Resolved> = files
+        .into_par_iter()
+        .map(|pending| references::resolve(names, pending))
+        .collect();
+    references::write_into(&mut model.elements, &mut resolved);
+    report_in_file_order(&mut model, &mut diagnostics, &mut failed, resolved);
     structure::inherit_from_products(&mut model);
     let mut structure = Structure {
         model: &mut model,
@@ -69,63 +74,28 @@ pub fn build(sources: SourceMap, files: Vec<(FileId, SyntaxFile)>) -> (Model, Ve
     (model, diagnostics)
 }
 
-/// Writes what pass two resolved into the model, in file order: first every file's type
-/// clauses, then every file's attribute values, as lowering the files in turn would.
-fn apply(merged: &mut Merged, mut resolved: Vec<Resolved>) {
-    let model = &mut merged.model;
+/// Appends what pass two found in the order lowering the files in turn gives: first every
+/// file's type clauses, then every file's attribute values.
+fn report_in_file_order(
+    model: &mut Model,
+    diagnostics: &mut Vec<Diagnostic>,
+    failed: &mut Failed,
+    mut resolved: Vec<Resolved>,
+) {
     for file in &mut resolved {
-        merged.diagnostics.append(&mut file.type_diagnostics);
+        diagnostics.append(&mut file.type_diagnostics);
         model.references.append(&mut file.type_references);
-        for &(component, product) in &file.products {
-            model.elements[component.0 as usize].product = Some(product);
+        // A component's graph node is made when its product resolves: nodes are numbered in
+        // this order, as they always were.
+        for &(component, _) in &file.products {
             model.graph.node(component);
         }
-        for &(flow, ends) in &file.endpoints {
-            model.elements[flow.0 as usize].endpoints = Some(ends);
-        }
     }
-    let pending = std::mem::take(&mut merged.files);
-    for (file, pending) in resolved.into_iter().zip(pending) {
-        let Pending {
-            value_diagnostics, ..
-        } = pending;
-        merged.diagnostics.extend(in_written_order(
-            value_diagnostics,
-            file.value_diagnostics,
-        ));
+    for file in resolved {
+        diagnostics.extend(file.value_diagnostics);
         model.references.extend(file.value_references);
-        for (element, name, attr) in file.attrs {
-            model.elements[element.0 as usize].attrs.insert(name, attr);
-        }
-        merged.failed.extend(file.failed);
+        failed.extend(file.failed);
     }
-    // Room was kept for every attribute written; give back what unknown or wrong ones left.
-    for element in &mut model.elements {
-        element.attrs.shrink_to_fit();
-    }
-}
-
-/// A file's value errors from pass one and from pass two, each in attribute order, merged into
-/// attribute order.
-fn in_written_order(
-    first: Vec<Sequenced>,
-    second: Vec<Sequenced>,
-) -> impl Iterator<Item = Diagnostic> {
-    let mut first = first.into_iter().peekable();
-    let mut second = second.into_iter().peekable();
-    std::iter::from_fn(move || {
-        let take_first = match (first.peek(), second.peek()) {
-            (Some((a, _)), Some((b, _))) => a <= b,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        let next = if take_first {
-            first.next()
-        } else {
-            second.next()
-        };
-        next.map(|(_, diagnostic)| diagnostic)
-    })
 }
 
 impl Attr {
@@ -143,5 +113,77 @@ impl Attr {
             },
             inherited: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ElemId;
+
+    fn build_files(files: &[(&str, &str)]) -> (Model, Vec<Diagnostic>) {
+        let mut sources = SourceMap::default();
+        let trees = files
+            .iter()
+            .map(|(name, text)| (sources.add(*name, *text), syntax::parse(text)))
+            .collect();
+        build(sources, trees)
+    }
+
+    #[test]
+    fn a_top_level_id_declared_again_in_a_later_file_is_left_out_with_its_items() {
+        let (model, errors) = build_files(&[
+            (
+                "a.iacs",
+                "organization o { }\nsite s { zone z { kind = control } }\n",
+            ),
+            (
+                "b.iacs",
+                "site s { zone y { kind = nonsense } }\nzone w { kind = control }\n",
+            ),
+        ]);
+        let codes: Vec<&str> = errors.iter().map(|d| d.code.as_str()).collect();
+        // The second `s` is reported, pointing at the first; nothing inside it is lowered, so
+        // its wrong `kind` is not reported either.
+        assert_eq!(codes, ["duplicate-id"]);
+        assert_eq!(errors[0].primary.file, FileId(1));
+        assert_eq!(errors[0].secondary[0].file, FileId(0));
+        let qids: Vec<&str> = model.elements.iter().map(|e| e.qid.as_str()).collect();
+        assert_eq!(qids, ["o", "s", "s.z", "w"]);
+        assert_eq!(model.lookup("w"), Some(ElemId(3)));
+        assert_eq!(model.lookup("s.y"), None);
+        assert_eq!(model.element(ElemId(2)).parent, Some(ElemId(1)));
+    }
+
+    #[test]
+    fn value_errors_come_in_the_order_the_attributes_are_written() {
+        // `kind` and `trust` are converted in pass one, `owner` (a reference) in pass two.
+        let (_, errors) = build_files(&[(
+            "m.iacs",
+            "zone z { kind = bogus owner = nobody trust = wrong }\n\
+             zone y { owner = nobody2 kind = bogus2 }\n",
+        )]);
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 5, "{messages:?}");
+        assert!(messages[0].contains("`bogus`"), "{messages:?}");
+        assert!(messages[1].contains("`nobody`"), "{messages:?}");
+        assert!(messages[2].contains("`wrong`"), "{messages:?}");
+        assert!(messages[3].contains("`nobody2`"), "{messages:?}");
+        assert!(messages[4].contains("`bogus2`"), "{messages:?}");
+    }
+
+    #[test]
+    fn components_read_their_products_attributes_marked_inherited() {
+        let (model, errors) = build_files(&[(
+            "m.iacs",
+            "product p : host-device { vendor = \"V\" model = \"M\" }\n\
+             zone z {\n  kind = control\n  component c : p { model = \"Own\" }\n}\n",
+        )]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let c = model.element(model.lookup("z.c").expect("declared"));
+        assert_eq!(c.component_kind, Some("host-device"));
+        let attrs: Vec<(&str, bool)> = c.attrs.iter().map(|(n, a)| (*n, a.inherited)).collect();
+        assert_eq!(attrs, [("model", false), ("vendor", true)]);
+        assert_eq!(c.value("model"), Some(&Value::Str("Own".into())));
     }
 }
