@@ -15,7 +15,7 @@ use smol_str::SmolStr;
 
 use super::super::resolve::TextHasher;
 use super::super::value::Value;
-use super::super::vocabulary::{self as vocab, AttrSpec, ElementKind, TypeClauseSpec};
+use super::super::vocabulary::{self as vocab, AttrSpec, ElementKind, Ty, TypeClauseSpec};
 use super::super::{Attr, Attrs, ElemId, Element, Location, Suppression, reqid};
 use super::convert::Converter;
 use crate::diagnostics::{
@@ -271,7 +271,7 @@ impl FileLowering<'_> {
         };
         let qid = match parent {
             Some(p) => qualified(&self.elements[p.0 as usize].qid, &name.text),
-            None => name.text.to_string(),
+            None => String::from(name.text.as_str()),
         };
         let id = ElemId(self.elements.len() as u32);
         if let Err(first) = self.declare(parent, &name.text, id) {
@@ -303,7 +303,7 @@ impl FileLowering<'_> {
         });
         self.part.elements.push(Element {
             kind,
-            id: name.text.to_string(),
+            id: String::from(name.text.as_str()),
             qid,
             title: item.title.take().map(|t| t.value),
             doc,
@@ -405,7 +405,7 @@ impl FileLowering<'_> {
         &mut self,
         element: ElemId,
         spec: &'static AttrSpec,
-        attribute: syntax::Attribute,
+        mut attribute: syntax::Attribute,
     ) {
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -418,9 +418,13 @@ impl FileLowering<'_> {
             });
             return;
         }
-        let converted =
-            self.converter
-                .convert(&spec.ty, &attribute.value, self.file, None, spec.name);
+        let converted = match (&spec.ty, &mut attribute.value.kind) {
+            // Text, the most common value: moved out of the tree rather than copied.
+            (Ty::Str, ValueKind::Str(text)) => Some(Value::Str(std::mem::take(text))),
+            _ => self
+                .converter
+                .convert(&spec.ty, &attribute.value, self.file, None, spec.name),
+        };
         let errors = self.converter.diagnostics.drain(..).map(|d| (seq, d));
         self.part.value_diagnostics.extend(errors);
         match converted {
