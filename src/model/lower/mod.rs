@@ -82,6 +82,12 @@ fn report_in_file_order(
     failed: &mut Failed,
     mut resolved: Vec<Resolved>,
 ) {
+    // Reserved exactly: the references are the model's largest list after its elements.
+    let references: usize = resolved
+        .iter()
+        .map(|f| f.type_references.len() + f.value_references.len())
+        .sum();
+    model.references.reserve_exact(references);
     for file in &mut resolved {
         diagnostics.append(&mut file.type_diagnostics);
         model.references.append(&mut file.type_references);
