@@ -126,8 +126,52 @@ pub struct Reference {
     pub file: FileId,
     /// Each segment of the path as written: `site_a.control.plc1` has three. The last names
     /// `target`; each one before it names the element one level further out.
-    pub segments: Vec<Span>,
+    pub segments: Segments,
     pub target: ElemId,
+}
+
+/// The spans of a path's segments. Most paths have one or two, kept in place: a model has a
+/// reference for nearly every attribute that names an element, and a vector each was an
+/// allocation each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segments {
+    Inline { spans: [Span; 2], len: u8 },
+    Spilled(Box<[Span]>),
+}
+
+impl FromIterator<Span> for Segments {
+    fn from_iter<I: IntoIterator<Item = Span>>(spans: I) -> Segments {
+        let mut inline = [Span::default(); 2];
+        let mut spans = spans.into_iter();
+        for (len, slot) in inline.iter_mut().enumerate() {
+            match spans.next() {
+                Some(span) => *slot = span,
+                None => {
+                    let len = len as u8;
+                    return Segments::Inline { spans: inline, len };
+                }
+            }
+        }
+        match spans.next() {
+            None => Segments::Inline {
+                spans: inline,
+                len: 2,
+            },
+            Some(third) => {
+                Segments::Spilled(inline.into_iter().chain([third]).chain(spans).collect())
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Segments {
+    type Target = [Span];
+    fn deref(&self) -> &[Span] {
+        match self {
+            Segments::Inline { spans, len } => &spans[..usize::from(*len)],
+            Segments::Spilled(spans) => spans,
+        }
+    }
 }
 
 /// Elements by qualified id. The table holds element numbers and compares against
@@ -288,5 +332,20 @@ impl Model {
             .value("zones")
             .map(Value::refs)
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_keep_every_span_in_order_however_many() {
+        for count in 0..5 {
+            let spans: Vec<Span> = (0..count).map(|i| Span::new(i * 4, i * 4 + 3)).collect();
+            let segments: Segments = spans.iter().copied().collect();
+            assert_eq!(&*segments, spans.as_slice());
+            assert_eq!(matches!(segments, Segments::Inline { .. }), count <= 2);
+        }
     }
 }
