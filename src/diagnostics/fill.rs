@@ -78,21 +78,19 @@ impl<'a> Fill<'a> {
 
     /// One input line as one or more output lines.
     fn wrap_line(&self, lines: &mut Lines<'_, '_>, line: &str) {
-        let text = line.trim_end_matches(' ');
-        // Printable ASCII takes a column a byte, and nearly every line of a report is that.
-        let ascii = is_printable_ascii(line);
+        // Colour codes are measured as textwrap measures them, piece by piece (a code could
+        // straddle a space); any other text is measured a character at a time as it is read.
+        let plain = !line.contains('\x1b');
         // A line that fits whole needs no words: each piece then ends within the text's
         // columns, so none is cut apart and none starts a new line. (An empty line is left to
-        // the general case, which may write it without indent; so is colour, whose codes
-        // could straddle a space and be measured otherwise in pieces.)
-        if !line.is_empty() {
-            let fits = self.line_widths[0].min(self.line_widths[1]);
-            if (ascii && text.len() <= fits)
-                || (!ascii && !text.contains('\x1b') && display_width(text) <= fits)
-            {
-                lines.push_indented(text);
-                return;
-            }
+        // the general case, which may write it without indent.)
+        let text = line.trim_end_matches(' ');
+        if plain
+            && !line.is_empty()
+            && columns(text) <= self.line_widths[0].min(self.line_widths[1])
+        {
+            lines.push_indented(text);
+            return;
         }
         let mut fit = FirstFit {
             line,
@@ -108,8 +106,8 @@ impl<'a> Fill<'a> {
         if !self.initial.is_empty() {
             fit.place(lines, 0, 0, 0, 0);
         }
-        if ascii {
-            Self::pieces_ascii(&mut fit, lines, line);
+        if plain {
+            Self::pieces_plain(&mut fit, lines, line);
         } else {
             Self::pieces(&mut fit, lines, line);
         }
@@ -121,48 +119,61 @@ impl<'a> Fill<'a> {
         }
     }
 
-    /// Places the pieces of a line of printable ASCII, one column a byte, in one pass.
-    fn pieces_ascii(fit: &mut FirstFit<'_>, lines: &mut Lines<'_, '_>, line: &str) {
+    /// Places the pieces of a line without colour codes in one pass, measuring each
+    /// character as it is read (a column a byte for printable ASCII).
+    fn pieces_plain(fit: &mut FirstFit<'_>, lines: &mut Lines<'_, '_>, line: &str) {
         let bytes = line.as_bytes();
         let break_width = fit.line_widths[1];
-        let mut place = |fit: &mut FirstFit<'_>, start: usize, end: usize, spaces_end: usize| {
-            if end - start > break_width {
-                // Cut apart: `break_width` columns a piece, at least one.
-                let step = break_width.max(1);
-                let mut from = start;
-                while end - from > step {
-                    fit.place(lines, from, from + step, from + step, step);
-                    from += step;
-                }
-                fit.place(lines, from, end, spaces_end, end - from);
+        let mut place = |fit: &mut FirstFit<'_>, start, end, spaces_end, columns| {
+            if columns > break_width {
+                break_apart(line, start, end, spaces_end, break_width, |s, e, se, c| {
+                    fit.place(lines, s, e, se, c);
+                });
             } else {
-                fit.place(lines, start, end, spaces_end, end - start);
+                fit.place(lines, start, end, spaces_end, columns);
             }
         };
         let mut i = 0;
         while i < bytes.len() {
-            let word_start = i;
             let mut piece_start = i;
+            let mut columns = 0;
+            // Whether the character before is alphanumeric (none at the start of a word).
+            let mut after_alphanumeric = false;
             while i < bytes.len() && bytes[i] != b' ' {
-                if bytes[i] == b'-'
-                    && i > word_start
-                    && bytes[i - 1].is_ascii_alphanumeric()
-                    && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
-                {
-                    place(fit, piece_start, i + 1, i + 1);
-                    piece_start = i + 1;
+                let byte = bytes[i];
+                if byte.is_ascii() {
+                    i += 1;
+                    columns += if (0x20..0x7f).contains(&byte) {
+                        1
+                    } else {
+                        char_columns(char::from(byte))
+                    };
+                    // A hyphen between alphanumerics ends a piece.
+                    if byte == b'-'
+                        && after_alphanumeric
+                        && line[i..].chars().next().is_some_and(char::is_alphanumeric)
+                    {
+                        place(fit, piece_start, i, i, columns);
+                        piece_start = i;
+                        columns = 0;
+                    }
+                    after_alphanumeric = byte.is_ascii_alphanumeric();
+                } else {
+                    let ch = line[i..].chars().next().unwrap_or_default();
+                    i += ch.len_utf8();
+                    columns += char_columns(ch);
+                    after_alphanumeric = ch.is_alphanumeric();
                 }
-                i += 1;
             }
             let word_end = i;
             while i < bytes.len() && bytes[i] == b' ' {
                 i += 1;
             }
-            place(fit, piece_start, word_end, i);
+            place(fit, piece_start, word_end, i, columns);
         }
     }
 
-    /// Places the pieces of any line, measuring each.
+    /// Places the pieces of any line, measuring each as textwrap does.
     fn pieces(fit: &mut FirstFit<'_>, lines: &mut Lines<'_, '_>, line: &str) {
         let break_width = fit.line_widths[1];
         for (word_start, word_end, space_end) in ascii_space_words(line) {
@@ -186,10 +197,18 @@ impl<'a> Fill<'a> {
     }
 }
 
-fn is_printable_ascii(text: &str) -> bool {
-    // Without an early exit the loop is vectorised; report lines are short.
-    text.bytes()
+/// Display columns of text without colour codes: printable ASCII a column a byte, other
+/// characters as textwrap measures them.
+fn columns(text: &str) -> usize {
+    if text
+        .bytes()
         .fold(true, |all, b| all & (0x20..0x7f).contains(&b))
+    {
+        // The loop has no early exit, so it is vectorised; report lines are short.
+        text.len()
+    } else {
+        text.chars().map(char_columns).sum()
+    }
 }
 
 /// The output lines written so far.
@@ -373,6 +392,7 @@ fn skip_escape(chars: &mut std::str::CharIndices<'_>) {
     }
 }
 
+/// The columns textwrap gives a character (not the `ESC` of a colour code).
 fn char_columns(ch: char) -> usize {
     if (' '..'\x7f').contains(&ch) {
         1
@@ -542,6 +562,10 @@ mod tests {
             1 => Just("\x1b[1;31m".to_string()),
             1 => Just("\x1b[0m".to_string()),
             1 => "[a-z]{20,40}",
+            1 => Just("\t".to_string()),
+            1 => Just("\r".to_string()),
+            1 => Just("e\u{301}".to_string()),
+            1 => "[a-zé]{1,3}-[é中a-z]{1,3}",
         ];
         prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
     }

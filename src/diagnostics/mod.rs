@@ -8,6 +8,7 @@ mod codes;
 mod fill;
 mod render;
 mod rule_doc;
+mod snippet;
 mod source;
 
 pub use codes::{CODES_URL, CodeDoc, MODEL_CODES, model_code};

@@ -19,7 +19,8 @@ use miette::{
 use owo_colors::{OwoColorize, Style};
 
 use super::fill::{Fill, Indent};
-use super::{Diagnostic, FileId, Label, Severity, SourceMap};
+use super::source::LineIndex;
+use super::{Diagnostic, FileId, Label, Severity, SourceMap, snippet};
 
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions {
@@ -71,8 +72,9 @@ pub fn render_all(
 /// Draws groups of diagnostics one after another with one theme: build it once per thread and
 /// reuse it (a report of 10,000 findings used to build a handler per drawing).
 pub struct GroupRenderer {
-    /// Draws the source snippets.
+    /// Draws the source snippets that [`snippet::draw_one_line`] does not.
     handler: GraphicalReportHandler,
+    theme: GraphicalTheme,
     /// The terminal width.
     width: usize,
     indents: Indents,
@@ -186,13 +188,14 @@ impl GroupRenderer {
             (false, false) => GraphicalTheme::none(),
         };
         let indents = Indents::new(&theme, options.width);
-        let handler = GraphicalReportHandler::new_themed(theme)
+        let handler = GraphicalReportHandler::new_themed(theme.clone())
             .with_width(options.width)
             .without_syntax_highlighting()
             .with_links(false)
             .with_wrap_lines(false);
         GroupRenderer {
             handler,
+            theme,
             width: options.width,
             indents,
             snippet: String::new(),
@@ -230,12 +233,25 @@ impl GroupRenderer {
     fn draw(&mut self, out: &mut String, adapter: &Adapter) -> fmt::Result {
         let width = self.width.saturating_sub(2);
         self.headline(out, adapter, width);
-        if adapter.source.is_some() && !adapter.labels.is_empty() {
-            self.snippet.clear();
-            self.handler
-                .render_report(&mut self.snippet, &SnippetOnly(adapter))?;
-            // miette draws the empty headline as an empty line.
-            out.push_str(self.snippet.split_once('\n').map_or("", |(_, s)| s));
+        if let Some(source) = &adapter.source
+            && !adapter.labels.is_empty()
+        {
+            let drawn = !source.context
+                && snippet::draw_one_line(
+                    out,
+                    &self.theme,
+                    source.name,
+                    source.text,
+                    source.lines,
+                    &adapter.labels,
+                );
+            if !drawn {
+                self.snippet.clear();
+                self.handler
+                    .render_report(&mut self.snippet, &SnippetOnly(adapter))?;
+                // miette draws the empty headline as an empty line.
+                out.push_str(self.snippet.split_once('\n').map_or("", |(_, s)| s));
+            }
         }
         if let Some(help) = &adapter.help {
             self.help(out, help, width);
@@ -344,7 +360,7 @@ impl<'s> Adapter<'s> {
         }
         // Labels added above the first one move the window up.
         if let Some(source) = &mut self.source {
-            source.place_window(sources, &self.labels);
+            source.place_window(&self.labels);
         }
         self.related.push(Adapter {
             headline: headline(other),
@@ -467,6 +483,7 @@ struct Snippet<'s> {
     context: bool,
     name: &'s str,
     text: &'s str,
+    lines: &'s LineIndex,
     /// A line start at least two lines above every label; 0 when that cannot be used.
     window: usize,
     /// The 0-based line number of `window`.
@@ -486,16 +503,17 @@ impl<'s> Snippet<'s> {
             context,
             name: &f.name,
             text: &f.text,
+            lines: sources.line_index(file),
             window: 0,
             window_line: 0,
         };
-        snippet.place_window(sources, labels);
+        snippet.place_window(labels);
         snippet
     }
 
     /// Sets the window two lines above the first of `labels`.
-    fn place_window(&mut self, sources: &SourceMap, labels: &[LabeledSpan]) {
-        let lines = sources.line_index(self.file);
+    fn place_window(&mut self, labels: &[LabeledSpan]) {
+        let lines = self.lines;
         let first = labels.iter().map(LabeledSpan::offset).min().unwrap_or(0);
         // miette also breaks lines at a lone `\r`, which the line index does not: such rare
         // files are read from the top.
@@ -913,6 +931,124 @@ mod tests {
                     d
                 },
             )
+    }
+
+    /// Lines for findings on one line: plain, with a tab, non-ASCII, CRLF-terminated, long.
+    const LINES: &str = "zone cell_1 {\n  flow hmi -> plc_1 : modbus_tcp port 502 {}\n\
+        \tflow tab -> x : s7\r\n  note = \"Überwachung\"\n  x\n\
+        conduit c_1 { via fw_1, fw_2; flow a -> b : opc_ua; flow c -> d : dnp3 }\n}";
+
+    fn line_sources() -> SourceMap {
+        let mut sources = SourceMap::default();
+        sources.add("site/lines.iacs", LINES);
+        sources.add("shared/products.iacs", OTHER);
+        sources
+    }
+
+    /// A finding whose labels (one to four, some without text) sit on one line, now and then
+    /// empty or reaching into the line break.
+    fn one_line_finding() -> impl Strategy<Value = Diagnostic> {
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(LINES.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        (
+            0..starts.len(),
+            prop::collection::vec(
+                (
+                    0usize..1000,
+                    0usize..1000,
+                    prop_oneof![
+                        6 => "[a-z ]{1,12}",
+                        1 => Just(String::new()),
+                        1 => Just("two\nlines".to_string()),
+                    ],
+                    prop_oneof![10 => Just(0), 1 => Just(1), 1 => Just(-1)],
+                ),
+                1..5,
+            ),
+            0usize..3,
+        )
+            .prop_map(move |(line, labels, severity)| {
+                let start = starts[line];
+                let end = LINES[start..].find('\n').map_or(LINES.len(), |i| start + i);
+                let width = end - start;
+                let mut spans = labels.into_iter().map(|(from, len, message, odd)| {
+                    // Mostly within the line's text; `odd` makes one empty or one byte longer.
+                    let from = start + from * width / 1000;
+                    let to = from + 1 + len * (end - from).saturating_sub(1) / 1000;
+                    let to = to.saturating_add_signed(odd).max(from);
+                    label(0, from, to, &message)
+                });
+                let mut d = Diagnostic::error("rule-x", "a finding", spans.next().unwrap());
+                d.secondary = spans.collect();
+                d.severity = [Severity::Error, Severity::Warning, Severity::Info][severity];
+                d.finding = finding("cell_1.flow", None);
+                d
+            })
+    }
+
+    #[test]
+    fn one_line_snippets_are_drawn_without_miette() {
+        let sources = line_sources();
+        let flow = LINES.find("hmi").unwrap();
+        let labels = [
+            labeled(&label(0, flow, flow + 3, "from"), &sources, true),
+            labeled(&label(0, flow + 7, flow + 12, "to"), &sources, false),
+        ];
+        let theme = GraphicalTheme::unicode_nocolor();
+        let lines = sources.line_index(FileId(0));
+        let mut out = String::new();
+        assert!(snippet::draw_one_line(
+            &mut out,
+            &theme,
+            "site/lines.iacs",
+            LINES,
+            lines,
+            &labels
+        ));
+        let expected = [
+            "   ╭─[site/lines.iacs:2:8]",
+            " 2 │   flow hmi -> plc_1 : modbus_tcp port 502 {}",
+            "   ·        ─┬─    ──┬──",
+            "   ·         │       ╰── to",
+            "   ·         ╰── from",
+            "   ╰────",
+            "",
+        ];
+        assert_eq!(out, expected.join("\n"));
+        // A tab, a non-ASCII character, labels over two lines: left to miette.
+        let tab = LINES.find("tab").unwrap();
+        let umlaut = LINES.find("note").unwrap();
+        for (start, end) in [(tab, tab + 3), (umlaut, umlaut + 4), (flow, tab)] {
+            let labels = [labeled(&label(0, start, end, "x"), &sources, true)];
+            assert!(!snippet::draw_one_line(
+                &mut out,
+                &theme,
+                "site/lines.iacs",
+                LINES,
+                lines,
+                &labels
+            ));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn one_line_findings_draw_as_miette_drew_them(
+            group in prop::collection::vec(one_line_finding(), 1..3),
+            color in any::<bool>(),
+            unicode in any::<bool>(),
+            width in 16usize..130,
+        ) {
+            let sources = line_sources();
+            let refs: Vec<&Diagnostic> = group.iter().collect();
+            let options = RenderOptions { color, unicode, width };
+            prop_assert_eq!(
+                render_group(&refs, &sources, options),
+                render_with_miette(&refs, &sources, options)
+            );
+        }
     }
 
     proptest! {

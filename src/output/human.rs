@@ -9,7 +9,8 @@ use rayon::prelude::*;
 use super::Context;
 use crate::check::achieved::BELOW_TARGET;
 use crate::check::{Report, is_compensated, is_open};
-use std::collections::HashMap;
+// Keys are element names and rule ids from our own report: no need for SipHash.
+use foldhash::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt::Write as _;
 use std::hash::Hash;
@@ -28,15 +29,19 @@ pub fn write(report: &Report, context: &Context) -> String {
         .into_iter()
         .partition(|d| d.severity == Severity::Info || d.code == BELOW_TARGET);
     // Drawing is independent per group and the slowest part of a large report: draw on all
-    // cores, one renderer per worker, then join in report order.
-    let drawn: Vec<String> = by_element(&full)
-        .par_iter()
+    // cores, one renderer per worker, a run of groups into one buffer, then join in report
+    // order.
+    let groups = by_element(&full);
+    let drawn: Vec<String> = groups
+        .par_chunks(GROUPS_PER_BUFFER)
         .map_init(
             || GroupRenderer::new(context.render),
-            |renderer, group| {
-                let mut text = String::new();
-                renderer.render_into(&mut text, group, &report.model.sources);
-                text.push('\n');
+            |renderer, groups| {
+                let mut text = String::with_capacity(groups.len() * 1024);
+                for group in groups {
+                    renderer.render_into(&mut text, group, &report.model.sources);
+                    text.push('\n');
+                }
                 text
             },
         )
@@ -67,6 +72,10 @@ pub fn write(report: &Report, context: &Context) -> String {
     out
 }
 
+/// Groups drawn into one buffer: enough to make allocation rare, few enough to share the
+/// work of a small report between cores.
+const GROUPS_PER_BUFFER: usize = 32;
+
 /// Findings about the same element in the same file, in the order of their first member: one
 /// drawing per element instead of one per finding (a telnet flow breaks three requirements on
 /// one line). Model errors stay one per drawing.
@@ -90,7 +99,7 @@ fn grouped<'a, K: Eq + Hash>(
     key: impl Fn(&'a Diagnostic) -> Option<K>,
 ) -> Vec<Vec<&'a Diagnostic>> {
     let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
-    let mut index: HashMap<K, usize> = HashMap::new();
+    let mut index: HashMap<K, usize> = HashMap::default();
     for &d in diagnostics {
         match key(d) {
             Some(k) => match index.entry(k) {
@@ -171,12 +180,12 @@ fn levels_table(report: &Report, findings: &[&Diagnostic]) -> String {
     use crate::model::value::FR_NAMES;
     let model = &report.model;
     // Looked up by element, not searched for: a large fleet has thousands of rows.
-    let mut achieved = HashMap::with_capacity(report.achieved.len());
+    let mut achieved = HashMap::with_capacity_and_hasher(report.achieved.len(), Default::default());
     for a in report.achieved.iter().rev() {
         achieved.insert(a.element, a);
     }
     let rows: Vec<(String, String, String)> = findings
-        .iter()
+        .par_iter()
         .filter_map(|d| {
             let element = model.lookup(&d.finding.as_ref()?.element)?;
             let levels = *achieved.get(&element)?;
