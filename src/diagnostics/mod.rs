@@ -5,12 +5,16 @@
 //! ([`render`]), and the JSON, SARIF and language-server outputs read the same fields.
 
 mod codes;
+mod fill;
 mod render;
 mod rule_doc;
+mod snippet;
 mod source;
 
 pub use codes::{CODES_URL, CodeDoc, MODEL_CODES, model_code};
-pub use render::{REQUIREMENT_NOTE, RenderOptions, render, render_all, render_group};
+pub use render::{
+    GroupRenderer, REQUIREMENT_NOTE, RenderOptions, render, render_all, render_group,
+};
 pub use rule_doc::{DOCS_URL, RuleDoc};
 pub use source::{FileId, SourceFile, SourceMap};
 

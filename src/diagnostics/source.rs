@@ -95,11 +95,15 @@ impl SourceMap {
             .get_or_init(|| Arc::new(LineIndex::new(&self.get(id).text)))
             .clone()
     }
+    /// The line index of a file, borrowed (no reference count to touch in a hot loop).
+    pub fn line_index(&self, id: FileId) -> &LineIndex {
+        self.lines[id.0 as usize].get_or_init(|| Arc::new(LineIndex::new(&self.get(id).text)))
+    }
     /// 1-based line and column (in characters) of a byte offset, for text outputs.
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
         let text = &self.get(id).text;
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let lines = self.lines(id);
+        let lines = self.line_index(id);
         let line = lines.line_of(offset);
         let col = text[lines.line_start(line)..offset].chars().count() + 1;
         (line + 1, col)

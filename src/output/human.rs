@@ -9,11 +9,13 @@ use rayon::prelude::*;
 use super::Context;
 use crate::check::achieved::BELOW_TARGET;
 use crate::check::{Report, is_compensated, is_open};
-use std::collections::HashMap;
+// Keys are element names and rule ids from our own report: no need for SipHash.
+use foldhash::HashMap;
 use std::collections::hash_map::Entry;
+use std::fmt::Write as _;
 use std::hash::Hash;
 
-use crate::diagnostics::{Diagnostic, Severity, render_group};
+use crate::diagnostics::{Diagnostic, GroupRenderer, Severity};
 
 pub fn write(report: &Report, context: &Context) -> String {
     let mut out = String::new();
@@ -27,14 +29,26 @@ pub fn write(report: &Report, context: &Context) -> String {
         .into_iter()
         .partition(|d| d.severity == Severity::Info || d.code == BELOW_TARGET);
     // Drawing is independent per group and the slowest part of a large report: draw on all
-    // cores, then join in report order.
-    let drawn: Vec<String> = by_element(&full)
-        .par_iter()
-        .map(|group| render_group(group, &report.model.sources, context.render))
+    // cores, one renderer per worker, a run of groups into one buffer, then join in report
+    // order.
+    let groups = by_element(&full);
+    let drawn: Vec<String> = groups
+        .par_chunks(GROUPS_PER_BUFFER)
+        .map_init(
+            || GroupRenderer::new(context.render),
+            |renderer, groups| {
+                let mut text = String::with_capacity(groups.len() * 1024);
+                for group in groups {
+                    renderer.render_into(&mut text, group, &report.model.sources);
+                    text.push('\n');
+                }
+                text
+            },
+        )
         .collect();
+    out.reserve(drawn.iter().map(String::len).sum());
     for text in drawn {
         out.push_str(&text);
-        out.push('\n');
     }
     let (levels, compact): (Vec<&Diagnostic>, Vec<&Diagnostic>) = compact
         .into_iter()
@@ -57,6 +71,10 @@ pub fn write(report: &Report, context: &Context) -> String {
     }
     out
 }
+
+/// Groups drawn into one buffer: enough to make allocation rare, few enough to share the
+/// work of a small report between cores.
+const GROUPS_PER_BUFFER: usize = 32;
 
 /// Findings about the same element in the same file, in the order of their first member: one
 /// drawing per element instead of one per finding (a telnet flow breaks three requirements on
@@ -81,7 +99,7 @@ fn grouped<'a, K: Eq + Hash>(
     key: impl Fn(&'a Diagnostic) -> Option<K>,
 ) -> Vec<Vec<&'a Diagnostic>> {
     let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
-    let mut index: HashMap<K, usize> = HashMap::new();
+    let mut index: HashMap<K, usize> = HashMap::default();
     for &d in diagnostics {
         match key(d) {
             Some(k) => match index.entry(k) {
@@ -161,25 +179,26 @@ fn one_entry(report: &Report, d: &Diagnostic) -> String {
 fn levels_table(report: &Report, findings: &[&Diagnostic]) -> String {
     use crate::model::value::FR_NAMES;
     let model = &report.model;
+    // Looked up by element, not searched for: a large fleet has thousands of rows.
+    let mut achieved = HashMap::with_capacity_and_hasher(report.achieved.len(), Default::default());
+    for a in report.achieved.iter().rev() {
+        achieved.insert(a.element, a);
+    }
     let rows: Vec<(String, String, String)> = findings
-        .iter()
+        .par_iter()
         .filter_map(|d| {
             let element = model.lookup(&d.finding.as_ref()?.element)?;
-            let levels = report.achieved.iter().find(|a| a.element == element)?;
+            let levels = *achieved.get(&element)?;
             let e = model.element(element);
-            let cells: Vec<String> = (0..7)
-                .map(|i| {
-                    let (t, a) = (levels.target.get(i), levels.achieved.get(i));
-                    format!("{:>4}{}", format!("{t}/{a}"), if a < t { "!" } else { " " })
-                })
-                .collect();
+            let mut cells = String::with_capacity(35);
+            for i in 0..7 {
+                let (t, a) = (levels.target.get(i), levels.achieved.get(i));
+                let cell = format!("{t}/{a}");
+                let _ = write!(cells, "{cell:>4}{}", if a < t { "!" } else { " " });
+            }
             let (line, column) = model.sources.line_col(d.primary.file, d.primary.span.start);
             let place = format!("{}:{line}:{column}", model.sources.get(d.primary.file).name);
-            Some((
-                format!("{} {}", e.kind.keyword(), e.qid),
-                cells.concat(),
-                place,
-            ))
+            Some((format!("{} {}", e.kind.keyword(), e.qid), cells, place))
         })
         .collect();
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
@@ -193,8 +212,9 @@ fn levels_table(report: &Report, findings: &[&Diagnostic]) -> String {
         }
     );
     out.push_str(&format!("  {:width$} {header}\n", ""));
+    out.reserve(rows.len() * (width + 45));
     for (name, cells, place) in rows {
-        out.push_str(&format!("  {name:width$} {cells}  {place}\n"));
+        let _ = writeln!(out, "  {name:width$} {cells}  {place}");
     }
     out
 }

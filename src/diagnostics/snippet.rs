@@ -1,0 +1,156 @@
+//! The common snippet, drawn without miette: labels on one line of plain text.
+//!
+//! Nearly every finding of a large report points at one line (a flow, an attribute) with one
+//! to three labels, and miette spends most of a report's drawing time on these few lines
+//! (reading the source three times over, a `String` per line and label, formatting machinery).
+//! [`draw_one_line`] draws that case as miette's `render_context` draws it, byte for byte, and
+//! declines everything else: labels over several lines, context lines, tabs, wide or
+//! non-ASCII characters on the line, labels sharing a start, multi-line label text. Those go
+//! to miette. The tests in `render.rs` compare the two drawings.
+
+use std::fmt::Write as _;
+
+use miette::{GraphicalTheme, LabeledSpan};
+use owo_colors::OwoColorize;
+
+use super::source::LineIndex;
+
+/// Appends the snippet miette would draw for `labels` (sorted or not) in `text`, without
+/// context lines, and returns `true`; returns `false`, having written nothing, when the
+/// labels are not a case drawn here.
+pub fn draw_one_line(
+    out: &mut String,
+    theme: &GraphicalTheme,
+    name: &str,
+    text: &str,
+    lines: &LineIndex,
+    labels: &[LabeledSpan],
+) -> bool {
+    let Some(first) = labels.iter().map(LabeledSpan::offset).min() else {
+        return false;
+    };
+    // miette counts a lone carriage return as a line break; the line index does not.
+    if lines.lone_carriage_return || first >= text.len() {
+        return false;
+    }
+    let line = lines.line_of(first);
+    let line_start = lines.line_start(line);
+    let line_end = text[line_start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| line_start + i);
+    let line_text = &text[line_start..line_end];
+    // One column a byte, no tab to expand: miette's columns are then byte offsets.
+    if line_text.is_empty() || !line_text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return false;
+    }
+    let fits = labels.iter().all(|l| {
+        !l.is_empty()
+            && l.offset() >= line_start
+            && l.offset() + l.len() <= line_end
+            && !l.label().is_some_and(|m| m.contains('\n'))
+    });
+    if !fits {
+        return false;
+    }
+    // miette sorts the labels by start with an unstable sort: only distinct starts have one
+    // order.
+    let mut sorted: Vec<&LabeledSpan> = labels.iter().collect();
+    sorted.sort_by_key(|l| l.offset());
+    if sorted.windows(2).any(|w| w[0].offset() == w[1].offset()) {
+        return false;
+    }
+
+    let chars = &theme.characters;
+    let styles = &theme.styles;
+    let style_of = |i: usize| styles.highlights[i % styles.highlights.len()];
+    let number = line + 1;
+    let gutter = number.to_string().len();
+    let primary = sorted.iter().find(|l| l.primary()).unwrap_or(&sorted[0]);
+    let column = primary.offset() - line_start + 1;
+
+    // Header: `╭─[name:line:column]`.
+    let _ = writeln!(
+        out,
+        "{:pad$}{}{}[{}]",
+        "",
+        chars.ltop,
+        chars.hbar,
+        format_args!("{name}:{number}:{column}").style(styles.link),
+        pad = gutter + 2,
+    );
+    // The line itself.
+    let _ = write!(
+        out,
+        " {:gutter$} {} ",
+        number.style(styles.linum),
+        chars.vbar,
+    );
+    out.push_str(line_text);
+    out.push('\n');
+
+    // Underlines, with the column of each label's connector.
+    let no_number = |out: &mut String| {
+        let _ = write!(out, " {:gutter$} {} ", "", chars.vbar_break);
+    };
+    no_number(out);
+    let mut highest = 0;
+    let mut connectors = Vec::with_capacity(sorted.len());
+    for (i, label) in sorted.iter().enumerate() {
+        let start = (label.offset() - line_start).max(highest);
+        let end = (label.offset() + label.len() - line_start).max(start + 1);
+        let connector = (start + end) / 2;
+        let mut underline = String::with_capacity(end - highest + 4);
+        underline.extend(std::iter::repeat_n(' ', start.saturating_sub(highest)));
+        underline.extend(std::iter::repeat_n(chars.underline, connector - start));
+        underline.push(if label.label().is_some() {
+            chars.underbar
+        } else {
+            chars.underline
+        });
+        underline.extend(std::iter::repeat_n(chars.underline, end - connector - 1));
+        let _ = write!(out, "{}", underline.style(style_of(i)));
+        highest = highest.max(end);
+        connectors.push(connector);
+    }
+    out.push('\n');
+
+    // Label texts, the last label's first, each under its connector with the connectors of
+    // the labels before it.
+    for (i, label) in sorted.iter().enumerate().rev() {
+        let Some(message) = label.label() else {
+            continue;
+        };
+        no_number(out);
+        let mut column = 1;
+        for (j, &connector) in connectors.iter().enumerate() {
+            while column < connector + 1 {
+                out.push(' ');
+                column += 1;
+            }
+            if j != i {
+                let _ = write!(out, "{}", chars.vbar.to_string().style(style_of(j)));
+                column += 1;
+            } else {
+                let style = style_of(i);
+                let text = format!(
+                    "{}{}{} {}",
+                    chars.lbot,
+                    chars.hbar,
+                    chars.hbar,
+                    message.style(style)
+                );
+                let _ = writeln!(out, "{}", text.style(style));
+                break;
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{:pad$}{}{}",
+        "",
+        chars.lbot,
+        chars.hbar.to_string().repeat(4),
+        pad = gutter + 2,
+    );
+    true
+}
