@@ -69,12 +69,7 @@ impl<'m> Converter<'m> {
         span: syntax::Span,
         label: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::error(
-            code,
-            message,
-            Label::new(file, span, label),
-        ));
-        self.diagnostics.last_mut().expect("just pushed")
+        super::push_error(&mut self.diagnostics, code, message, file, span, label)
     }
 
     /// Resolves a path to an element of one of `kinds`, reporting what goes wrong.

@@ -155,12 +155,7 @@ impl FileLowering<'_> {
         span: syntax::Span,
         label: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.part.diagnostics.push(Diagnostic::error(
-            code,
-            message,
-            Label::new(file, span, label),
-        ));
-        self.part.diagnostics.last_mut().expect("just pushed")
+        super::push_error(&mut self.part.diagnostics, code, message, file, span, label)
     }
 
     fn declare_item(&mut self, item: Item, parent: Option<ElemId>, allowed: &[&str]) {

@@ -122,6 +122,24 @@ impl Attr {
     }
 }
 
+/// Adds an error at `span` of `file` to `diagnostics` and hands it back for notes and help:
+/// the one way every lowering pass reports a problem.
+fn push_error<'a>(
+    diagnostics: &'a mut Vec<Diagnostic>,
+    code: &str,
+    message: impl Into<String>,
+    file: FileId,
+    span: syntax::Span,
+    label: impl Into<String>,
+) -> &'a mut Diagnostic {
+    diagnostics.push(Diagnostic::error(
+        code,
+        message,
+        crate::diagnostics::Label::new(file, span, label),
+    ));
+    diagnostics.last_mut().expect("just pushed")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

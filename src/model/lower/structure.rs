@@ -11,7 +11,7 @@ use super::super::value::Value;
 use super::super::vocabulary::ElementKind;
 use super::super::{Attrs, Children, ElemId, Model};
 use super::merge::Failed;
-use crate::diagnostics::{Diagnostic, FileId, Label, join_and};
+use crate::diagnostics::{Diagnostic, FileId, join_and};
 use crate::syntax;
 
 /// A component takes every attribute its product sets and it does not. The product's attributes
@@ -52,12 +52,7 @@ impl Structure<'_> {
         span: syntax::Span,
         label: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::error(
-            code,
-            message,
-            Label::new(file, span, label),
-        ));
-        self.diagnostics.last_mut().expect("just pushed")
+        super::push_error(self.diagnostics, code, message, file, span, label)
     }
 
     pub fn derive_structure(&mut self) {
