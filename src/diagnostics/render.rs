@@ -262,28 +262,33 @@ impl GroupRenderer {
             let last = usize::from(i + 1 == adapter.related.len());
             let inner_width = self.indents.related_width[tone][last].saturating_sub(2);
             inner.clear();
-            self.headline(&mut inner, related, inner_width);
+            let mut widest = self.headline(&mut inner, related, inner_width);
             if let Some(help) = &related.help {
-                self.help(&mut inner, help, inner_width);
+                let help_widest = self.help(&mut inner, help, inner_width);
+                widest = widest.zip(help_widest).map(|(a, b)| a.max(b));
             }
             let (initial, rest) = &self.indents.related[tone][last];
-            Fill::new(width, initial, rest).write(out, inner.trim_matches('\n'));
+            Fill::new(width, initial, rest).write_refilled(out, inner.trim_matches('\n'), widest);
             out.push('\n');
         }
         self.related = inner;
         Ok(())
     }
 
-    fn headline(&self, out: &mut String, adapter: &Adapter, width: usize) {
+    /// The headline filled; the columns of its widest line when known.
+    fn headline(&self, out: &mut String, adapter: &Adapter, width: usize) -> Option<usize> {
         let (initial, rest) = &self.indents.headline[Tone::of(adapter.severity) as usize];
-        Fill::new(width, initial, rest).write(out, &adapter.headline);
+        let widest = Fill::new(width, initial, rest).write(out, &adapter.headline);
         out.push('\n');
+        widest
     }
 
-    fn help(&self, out: &mut String, help: &str, width: usize) {
+    /// The help filled; the columns of its widest line when known.
+    fn help(&self, out: &mut String, help: &str, width: usize) -> Option<usize> {
         let (initial, rest) = &self.indents.help;
-        Fill::new(width, initial, rest).write(out, help);
+        let widest = Fill::new(width, initial, rest).write(out, help);
         out.push('\n');
+        widest
     }
 }
 
