@@ -91,7 +91,7 @@ impl<'a> Fill<'a> {
     pub fn write_refilled(&self, out: &mut String, text: &str, widest: Option<usize>) {
         let fits = self.line_widths[0].min(self.line_widths[1]);
         // Under an empty first indent textwrap drops the indent of an empty line.
-        if self.initial.is_empty() || !widest.is_some_and(|w| w <= fits) {
+        if self.initial.is_empty() || widest.is_none_or(|w| w > fits) {
             self.write(out, text);
             return;
         }
