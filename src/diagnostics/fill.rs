@@ -10,7 +10,9 @@
 //! it with `textwrap::fill` on generated text; where textwrap's rules are odd (the first line of
 //! every input line is measured against the first line's width, an empty input line under an
 //! empty first indent loses its indent) this copies them, because the point is byte-identical
-//! output.
+//! output. Should a new miette or textwrap fill differently (textwrap's `smawk` feature, for
+//! one, makes optimal fit the default), those tests and the drawing tests in `render.rs`,
+//! which compare with miette's own drawing, fail.
 
 use textwrap::core::display_width;
 

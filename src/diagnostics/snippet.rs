@@ -29,8 +29,9 @@ pub fn draw_one_line(
     let Some(first) = labels.iter().map(LabeledSpan::offset).min() else {
         return false;
     };
-    // miette counts a lone carriage return as a line break; the line index does not.
-    if lines.lone_carriage_return || first >= text.len() {
+    // miette counts a lone carriage return as a line break; the line index does not. (And a
+    // theme without highlight colours would draw no labels at all.)
+    if lines.lone_carriage_return || first >= text.len() || theme.styles.highlights.is_empty() {
         return false;
     }
     let line = lines.line_of(first);
