@@ -107,7 +107,7 @@ fn summary(model: &Model, diagnostics: &[Diagnostic]) -> Vec<String> {
 
 fn build(root: &Path, files: &[PathBuf], fs: &Overlay) -> Vec<String> {
     let loaded = load(root, files, fs, Limits::default());
-    let (model, errors) = model::build(loaded.sources, &loaded.files);
+    let (model, errors) = model::build(loaded.sources, loaded.files);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(errors);
     summary(&model, &diagnostics)

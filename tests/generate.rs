@@ -24,7 +24,7 @@ fn build(ws: &Workspace) -> (Model, Vec<String>) {
         .iter()
         .map(|d| format!("{}: {}", d.code, d.message))
         .collect();
-    let (model, model_errors) = zonelint::model::build(loaded.sources, &loaded.files);
+    let (model, model_errors) = zonelint::model::build(loaded.sources, loaded.files);
     errors.extend(
         model_errors
             .iter()

@@ -151,7 +151,7 @@ fn parse_and_build(text: &str) -> Result<(), TestCaseError> {
     let mut fs = MemoryFs::new("/ws");
     let entry = fs.insert("main.iacs", text.as_bytes().to_vec());
     let loaded = workspace::load(Path::new("/ws"), &[entry], &fs, Limits::default());
-    let (model, _errors) = zonelint::model::build(loaded.sources, &loaded.files);
+    let (model, _errors) = zonelint::model::build(loaded.sources, loaded.files);
     prop_assert_eq!(model.sources.len(), 1);
     Ok(())
 }
@@ -246,7 +246,7 @@ fn deep_nesting_never_overflows_the_model_builder_on_a_worker_stack() {
                 let mut fs = MemoryFs::new("/ws");
                 let entry = fs.insert("main.iacs", text.into_bytes());
                 let loaded = workspace::load(Path::new("/ws"), &[entry], &fs, Limits::default());
-                let (model, _errors) = zonelint::model::build(loaded.sources, &loaded.files);
+                let (model, _errors) = zonelint::model::build(loaded.sources, loaded.files);
                 assert_eq!(model.sources.len(), 1);
             }
         }

@@ -11,5 +11,5 @@ fuzz_target!(|data: &[u8]| {
     let mut fs = MemoryFs::new("/ws");
     let entry = fs.insert("main.iacs", data.to_vec());
     let loaded = workspace::load(Path::new("/ws"), &[entry], &fs, Limits::default());
-    let _ = zonelint::model::build(loaded.sources, &loaded.files);
+    let _ = zonelint::model::build(loaded.sources, loaded.files);
 });

@@ -65,7 +65,9 @@ pub struct Achieved {
     pub weakest_capability: Option<SlVector>,
     pub achieved: SlVector,
     /// Every IEC 62443-3-3 requirement, with its status for this element.
-    pub requirements: Vec<(String, Status)>,
+    /// The ids are shared with every other zone's list: one allocation per requirement, not
+    /// per zone and requirement.
+    pub requirements: Vec<(std::sync::Arc<str>, Status)>,
 }
 
 /// Findings of requirement-bound policies, by (requirement, zone or conduit they concern), so
@@ -136,10 +138,17 @@ pub fn compute(
         .flat_map(|kind| model.all(kind).iter().copied())
         .filter_map(|e| Some((e, model.element(e).sl("sl_target")?)))
         .collect();
+    let ids: Vec<std::sync::Arc<str>> = catalogues
+        .requirements
+        .iter()
+        .filter(|r| r.fr.is_some())
+        .map(|r| r.id.as_str().into())
+        .collect();
+    let ids = &ids;
     // Each zone and conduit is computed on its own; in order, on all cores.
     targets
         .into_par_iter()
-        .map(|(element, target)| one(model, catalogues, findings, today, element, target))
+        .map(|(element, target)| one(model, catalogues, findings, today, ids, element, target))
         .collect()
 }
 
@@ -148,6 +157,7 @@ fn one(
     catalogues: &Catalogues,
     findings: &FindingIndex,
     today: Date,
+    ids: &[std::sync::Arc<str>],
     element: ElemId,
     target: SlVector,
 ) -> Achieved {
@@ -221,11 +231,11 @@ fn one(
             })
             .unwrap_or(0);
     }
-    for (r, status) in rows.iter().zip(status_of) {
+    for ((r, status), id) in rows.iter().zip(status_of).zip(ids) {
         let fr = r.fr.unwrap_or(0);
         let selected = target.get(fr) > 0 && r.selected_at(target.get(fr));
         requirements.push((
-            r.id.clone(),
+            id.clone(),
             if selected {
                 status
             } else {
@@ -403,19 +413,25 @@ pub fn below_target(
 }
 
 fn vector_table(a: &Achieved) -> String {
-    let row = |name: &str, v: Option<SlVector>| {
-        let cells: Vec<String> = (0..7)
-            .map(|i| v.map_or("-".to_string(), |v| v.get(i).to_string()))
-            .map(|c| format!("{c:>4}"))
-            .collect();
-        format!("{name:<6}{}", cells.join(""))
-    };
-    let header: Vec<String> = FR_NAMES.iter().map(|n| format!("{n:>4}")).collect();
-    [
-        format!("{:<6}{}", "", header.join("")),
-        row("SL-T", Some(a.target)),
-        row("SL-C", a.weakest_capability),
-        row("SL-A", Some(a.achieved)),
-    ]
-    .join("\n")
+    use std::fmt::Write;
+    // Written into one string: there is a table per zone or conduit below target.
+    let mut out = format!("{:<6}", "");
+    for name in FR_NAMES {
+        let _ = write!(out, "{name:>4}");
+    }
+    for (name, v) in [
+        ("SL-T", Some(a.target)),
+        ("SL-C", a.weakest_capability),
+        ("SL-A", Some(a.achieved)),
+    ] {
+        let _ = write!(out, "\n{name:<6}");
+        for i in 0..7 {
+            match v {
+                Some(v) => write!(out, "{:>4}", v.get(i)),
+                None => write!(out, "{:>4}", "-"),
+            }
+            .ok();
+        }
+    }
+    out
 }

@@ -83,9 +83,8 @@ pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, options: &Op
     let loaded = workspace::load(root, entries, fs, options.limits);
     drop(timing);
     let timing = crate::timings::start("stage", "build model");
-    let (model, model_errors) = model::build(loaded.sources, &loaded.files);
-    // The trees are not needed past the model; free them before the policies run.
-    drop(loaded.files);
+    // Lowering takes the trees and frees each one as soon as its file is lowered.
+    let (model, model_errors) = model::build(loaded.sources, loaded.files);
     drop(timing);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(model_errors);

@@ -149,7 +149,7 @@ fn fill(compliance: &mut Compliance, levels: &Achieved, catalogues: Option<&Cata
             .requirements
             .iter()
             .map(|(id, status)| RequirementStatus {
-                id: id.clone(),
+                id: id.to_string(),
                 title: title(id),
                 status: status.into(),
             })
@@ -234,7 +234,7 @@ mod tests {
         let mut sources = SourceMap::default();
         let file = sources.add("m.iacs", text);
         let tree = crate::syntax::parse(text);
-        let (model, errors) = crate::model::build(sources, &[(file, tree)]);
+        let (model, errors) = crate::model::build(sources, vec![(file, tree)]);
         assert!(errors.is_empty(), "{errors:?}");
         model
     }

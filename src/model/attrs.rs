@@ -4,94 +4,149 @@
 //! eleven slots (about 1.2 KB) however few it used, and a look-up walked ordered comparisons;
 //! a vector of exactly the attributes set is a tenth of the memory, and a scan by equality over
 //! a few names is as fast as a search. Iteration is in name order, as it was with the map.
+//!
+//! A component of a product points to its product's attributes instead of holding copies.
+
+use std::sync::Arc;
 
 use super::Attr;
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Attrs(Vec<(&'static str, Attr)>);
+#[derive(Debug, Clone, Default)]
+pub struct Attrs {
+    /// Set on the element itself, sorted by name.
+    own: Vec<(&'static str, Attr)>,
+    /// For a component of a product: the product's attributes, marked inherited. One copy is
+    /// shared by all the product's components (copying them into each was a sixth of the
+    /// model's memory); one the component sets itself hides the product's of the same name.
+    inherited: Option<Arc<Attrs>>,
+}
 
 impl Attrs {
+    /// No attributes yet, with room for `capacity` set on the element.
+    pub(super) fn with_capacity(capacity: usize) -> Attrs {
+        Attrs {
+            own: Vec::with_capacity(capacity),
+            inherited: None,
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&Attr> {
-        self.0.iter().find(|(n, _)| *n == name).map(|(_, a)| a)
+        match self.own.iter().find(|(n, _)| *n == name) {
+            Some((_, attr)) => Some(attr),
+            None => self.inherited.as_ref().and_then(|i| i.get(name)),
+        }
     }
     pub fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
     /// Name and attribute, in name order.
-    pub fn iter(
-        &self,
-    ) -> impl DoubleEndedIterator<Item = (&&'static str, &Attr)> + ExactSizeIterator {
-        self.0.iter().map(|(n, a)| (n, a))
+    pub fn iter(&self) -> Iter<'_> {
+        let inherited = self.inherited.as_ref().map_or(&[][..], |i| &i.own[..]);
+        Iter {
+            own: &self.own,
+            inherited,
+        }
     }
     pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.0.iter().map(|(n, _)| *n)
+        self.iter().map(|(n, _)| *n)
     }
     pub fn values(&self) -> impl Iterator<Item = &Attr> {
-        self.0.iter().map(|(_, a)| a)
+        self.iter().map(|(_, a)| a)
     }
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.iter().count()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.own.is_empty() && self.inherited.as_ref().is_none_or(|i| i.is_empty())
     }
 
-    /// Sets an attribute, replacing one of the same name.
+    /// Sets an attribute on the element, replacing one of the same name.
     pub fn insert(&mut self, name: &'static str, attr: Attr) {
-        match self.0.binary_search_by(|(n, _)| (*n).cmp(name)) {
-            Ok(at) => self.0[at].1 = attr,
-            Err(at) => self.0.insert(at, (name, attr)),
+        match self.own.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            Ok(at) => self.own[at].1 = attr,
+            Err(at) => self.own.insert(at, (name, attr)),
         }
     }
 
-    /// These attributes, plus each of `defaults` not set here, marked inherited. The result holds
-    /// exactly what it needs.
-    pub(super) fn with_inherited(self, defaults: &Attrs) -> Attrs {
-        let mut merged = Vec::with_capacity(self.0.len() + defaults.0.len());
-        let mut own = self.0.into_iter().peekable();
-        let mut inherited = defaults.0.iter().peekable();
-        loop {
-            let take_own = match (own.peek(), inherited.peek()) {
-                (None, None) => break,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (Some((a, _)), Some((b, _))) => a <= b,
-            };
-            if take_own {
-                let (name, attr) = own.next().expect("peeked");
-                if inherited.peek().is_some_and(|(n, _)| *n == name) {
-                    inherited.next();
-                }
-                merged.push((name, attr));
-            } else {
-                let (name, attr) = inherited.next().expect("peeked");
-                merged.push((
-                    name,
-                    Attr {
-                        inherited: true,
-                        ..attr.clone()
-                    },
-                ));
-            }
+    /// These attributes, all marked inherited: what a product hands its components.
+    pub(super) fn as_inherited(&self) -> Attrs {
+        let own = self
+            .iter()
+            .map(|(name, attr)| {
+                let attr = Attr {
+                    inherited: true,
+                    ..attr.clone()
+                };
+                (*name, attr)
+            })
+            .collect();
+        Attrs {
+            own,
+            inherited: None,
         }
-        merged.shrink_to_fit();
-        Attrs(merged)
+    }
+
+    /// Takes every attribute of `inherited` that is not set here (see [`Attrs::as_inherited`]).
+    pub(super) fn inherit(&mut self, inherited: Arc<Attrs>) {
+        self.inherited = Some(inherited);
     }
 
     /// Gives back the room left over from insertion.
     pub(super) fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
+        self.own.shrink_to_fit();
+    }
+}
+
+/// Equal when they hold the same attributes, whether set or shared.
+impl PartialEq for Attrs {
+    fn eq(&self, other: &Attrs) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+/// The attributes of an element in name order: its own and its product's, merged.
+pub struct Iter<'a> {
+    own: &'a [(&'static str, Attr)],
+    inherited: &'a [(&'static str, Attr)],
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a &'static str, &'a Attr);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let next = match (self.own.split_first(), self.inherited.split_first()) {
+            (None, None) => return None,
+            (Some((own, rest)), None) => {
+                self.own = rest;
+                own
+            }
+            (None, Some((inherited, rest))) => {
+                self.inherited = rest;
+                inherited
+            }
+            (Some((own, own_rest)), Some((inherited, inherited_rest))) => {
+                if inherited.0 < own.0 {
+                    self.inherited = inherited_rest;
+                    inherited
+                } else {
+                    if inherited.0 == own.0 {
+                        // Set on the component itself: the product's value is hidden.
+                        self.inherited = inherited_rest;
+                    }
+                    self.own = own_rest;
+                    own
+                }
+            }
+        };
+        Some((&next.0, &next.1))
     }
 }
 
 impl<'a> IntoIterator for &'a Attrs {
     type Item = (&'a &'static str, &'a Attr);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (&'static str, Attr)>,
-        fn(&'a (&'static str, Attr)) -> (&'a &'static str, &'a Attr),
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(n, a)| (n, a))
+    type IntoIter = Iter<'a>;
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
     }
 }
 
@@ -135,7 +190,8 @@ mod tests {
         product.insert("model", attr(10));
         product.insert("vendor", attr(11));
         product.insert("functions", attr(12));
-        let merged = own.with_inherited(&product);
+        let mut merged = own;
+        merged.inherit(Arc::new(product.as_inherited()));
         let seen: Vec<(&str, i64, bool)> = merged
             .iter()
             .map(|(n, a)| {
@@ -153,6 +209,8 @@ mod tests {
                 ("vendor", 11, true)
             ]
         );
-        assert_eq!(merged.0.capacity(), 3);
+        assert_eq!(merged.len(), 3);
+        assert_eq!(merged.get("vendor").map(|a| a.inherited), Some(true));
+        assert_eq!(merged.get("model").map(|a| &a.value), Some(&Value::Int(1)));
     }
 }

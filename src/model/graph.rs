@@ -27,7 +27,9 @@ pub enum Edge {
 #[derive(Debug, Default)]
 pub struct ModelGraph {
     pub graph: DiGraph<ElemId, Edge>,
-    nodes: HashMap<ElemId, NodeIndex>,
+    /// Each element's node, by element: a vector, as most zones, conduits and components
+    /// have one, and indexing it is cheaper than hashing.
+    nodes: Vec<Option<NodeIndex>>,
 }
 
 /// One step of a path between zones: the conduit taken and the zone reached.
@@ -39,10 +41,15 @@ pub struct Hop {
 
 impl ModelGraph {
     pub(super) fn node(&mut self, id: ElemId) -> NodeIndex {
-        *self
-            .nodes
-            .entry(id)
-            .or_insert_with(|| self.graph.add_node(id))
+        let index = id.0 as usize;
+        if self.nodes.len() <= index {
+            self.nodes.resize(index + 1, None);
+        }
+        *self.nodes[index].get_or_insert_with(|| self.graph.add_node(id))
+    }
+
+    fn node_of(&self, id: ElemId) -> Option<NodeIndex> {
+        self.nodes.get(id.0 as usize).copied().flatten()
     }
 
     pub(super) fn add_edge(&mut self, from: ElemId, to: ElemId, edge: Edge) {
@@ -55,7 +62,7 @@ impl ModelGraph {
     }
 
     fn linked(&self, id: ElemId, edge: Edge, direction: petgraph::Direction) -> Vec<ElemId> {
-        let Some(&node) = self.nodes.get(&id) else {
+        let Some(node) = self.node_of(id) else {
             return Vec::new();
         };
         let mut out: Vec<ElemId> = self
@@ -101,7 +108,7 @@ impl ModelGraph {
 
     /// Flows leaving (`Outgoing`) or reaching (`Incoming`) a component, as declared.
     pub fn flows_at(&self, component: ElemId, direction: petgraph::Direction) -> Vec<ElemId> {
-        let Some(&node) = self.nodes.get(&component) else {
+        let Some(node) = self.node_of(component) else {
             return Vec::new();
         };
         let mut flows: Vec<ElemId> = self

@@ -17,8 +17,10 @@ pub mod workspace;
 
 use std::collections::BTreeMap;
 
-use foldhash::HashMap;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
+
+use hashbrown::HashTable;
 
 pub use attrs::Attrs;
 pub use graph::{Edge, ModelGraph};
@@ -124,15 +126,126 @@ pub struct Reference {
     pub file: FileId,
     /// Each segment of the path as written: `site_a.control.plc1` has three. The last names
     /// `target`; each one before it names the element one level further out.
-    pub segments: Vec<Span>,
+    pub segments: Segments,
     pub target: ElemId,
+}
+
+/// The spans of a path's segments. Most paths have one or two, kept in place: a model has a
+/// reference for nearly every attribute that names an element, and a vector each was an
+/// allocation each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segments {
+    Inline { spans: [Span; 2], len: u8 },
+    Spilled(Box<[Span]>),
+}
+
+impl FromIterator<Span> for Segments {
+    fn from_iter<I: IntoIterator<Item = Span>>(spans: I) -> Segments {
+        let mut inline = [Span::default(); 2];
+        let mut spans = spans.into_iter();
+        for (len, slot) in inline.iter_mut().enumerate() {
+            match spans.next() {
+                Some(span) => *slot = span,
+                None => {
+                    let len = len as u8;
+                    return Segments::Inline { spans: inline, len };
+                }
+            }
+        }
+        match spans.next() {
+            None => Segments::Inline {
+                spans: inline,
+                len: 2,
+            },
+            Some(third) => {
+                Segments::Spilled(inline.into_iter().chain([third]).chain(spans).collect())
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Segments {
+    type Target = [Span];
+    fn deref(&self) -> &[Span] {
+        match self {
+            Segments::Inline { spans, len } => &spans[..usize::from(*len)],
+            Segments::Spilled(spans) => spans,
+        }
+    }
+}
+
+/// Elements by qualified id. The table holds element numbers and compares against
+/// [`Element::qid`], instead of keeping a second copy of every qualified id as a map key; the
+/// hashes are computed while files are lowered, in parallel.
+#[derive(Debug, Default)]
+struct QidIndex {
+    table: HashTable<ElemId>,
+    hasher: resolve::TextHasher,
+}
+
+impl QidIndex {
+    fn with_capacity(elements: usize, hasher: resolve::TextHasher) -> QidIndex {
+        QidIndex {
+            table: HashTable::with_capacity(elements),
+            hasher,
+        }
+    }
+
+    /// Adds an element whose qualified id (unique in a model) hashes to `hash`.
+    fn insert(&mut self, hash: u64, id: ElemId, elements: &[Element]) {
+        let hasher = &self.hasher;
+        self.table.insert_unique(hash, id, |e| {
+            hasher.hash_one(elements[e.0 as usize].qid.as_str())
+        });
+    }
+}
+
+/// The items declared directly inside each element, in source order, all in one vector: an
+/// element's children are `list[starts[e]..starts[e + 1]]`. (A map of vectors cost an
+/// allocation per element with children.)
+#[derive(Debug, Default)]
+struct Children {
+    starts: Vec<u32>,
+    list: Vec<ElemId>,
+}
+
+impl Children {
+    fn from_parents(elements: &[Element]) -> Children {
+        let mut starts = vec![0u32; elements.len() + 1];
+        for parent in elements.iter().filter_map(|e| e.parent) {
+            starts[parent.0 as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut list = vec![ElemId(0); elements.len()];
+        // Elements come in id order, so each element's children land in declaration order.
+        for (index, element) in elements.iter().enumerate() {
+            if let Some(parent) = element.parent {
+                let slot = &mut next[parent.0 as usize];
+                list[*slot as usize] = ElemId(index as u32);
+                *slot += 1;
+            }
+        }
+        list.truncate(starts[elements.len()] as usize);
+        Children { starts, list }
+    }
+
+    fn of(&self, id: ElemId) -> &[ElemId] {
+        let index = id.0 as usize;
+        match (self.starts.get(index), self.starts.get(index + 1)) {
+            (Some(&start), Some(&end)) => &self.list[start as usize..end as usize],
+            _ => &[],
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 pub struct Model {
     pub sources: SourceMap,
     pub elements: Vec<Element>,
-    pub by_qid: HashMap<String, ElemId>,
+    by_qid: QidIndex,
     pub suppressions: Vec<Suppression>,
     /// Every resolved reference, in the order lowering met them.
     pub references: Vec<Reference>,
@@ -140,7 +253,7 @@ pub struct Model {
     /// For each element, its zone: a component's zone, a zone's enclosing zone.
     zone_of: Vec<Option<ElemId>>,
     by_kind: BTreeMap<ElementKind, Vec<ElemId>>,
-    children: HashMap<ElemId, Vec<ElemId>>,
+    children: Children,
     /// Built on first use by [`Model::records`].
     records: OnceLock<records::RecordIndex>,
 }
@@ -158,7 +271,12 @@ impl Model {
         &self.elements[id.0 as usize]
     }
     pub fn lookup(&self, qid: &str) -> Option<ElemId> {
-        self.by_qid.get(qid).copied()
+        let hash = self.by_qid.hasher.hash_one(qid);
+        let elements = &self.elements;
+        self.by_qid
+            .table
+            .find(hash, |&id| elements[id.0 as usize].qid == qid)
+            .copied()
     }
     /// Every element of one kind, in source order.
     pub fn all(&self, kind: ElementKind) -> &[ElemId] {
@@ -174,7 +292,7 @@ impl Model {
     }
     /// Items declared directly inside an element.
     pub fn children(&self, id: ElemId) -> &[ElemId] {
-        self.children.get(&id).map_or(&[], Vec::as_slice)
+        self.children.of(id)
     }
     /// Components whose zone is `zone` (not those of its sub-zones).
     pub fn components_in(&self, zone: ElemId) -> Vec<ElemId> {
@@ -214,5 +332,20 @@ impl Model {
             .value("zones")
             .map(Value::refs)
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_keep_every_span_in_order_however_many() {
+        for count in 0..5 {
+            let spans: Vec<Span> = (0..count).map(|i| Span::new(i * 4, i * 4 + 3)).collect();
+            let segments: Segments = spans.iter().copied().collect();
+            assert_eq!(&*segments, spans.as_slice());
+            assert_eq!(matches!(segments, Segments::Inline { .. }), count <= 2);
+        }
     }
 }

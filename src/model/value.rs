@@ -9,11 +9,15 @@ pub const FR_NAMES: [&str; 7] = ["IAC", "UC", "SI", "DC", "RDF", "TRE", "RA"];
 
 /// The FR index (0..7) for a name as users write it: `RDF`, `rdf`, `FR5`.
 pub fn fr_index(name: &str) -> Option<usize> {
-    let upper = name.to_ascii_uppercase();
-    if let Some(i) = FR_NAMES.iter().position(|n| *n == upper) {
+    // Policies ask this for every component and FR: compare without an upper-cased copy.
+    if let Some(i) = FR_NAMES.iter().position(|n| n.eq_ignore_ascii_case(name)) {
         return Some(i);
     }
-    let digit = upper.strip_prefix("FR")?.parse::<usize>().ok()?;
+    let prefix = name.get(..2)?;
+    if !prefix.eq_ignore_ascii_case("FR") {
+        return None;
+    }
+    let digit = name[2..].parse::<usize>().ok()?;
     (1..=7).contains(&digit).then(|| digit - 1)
 }
 

@@ -112,6 +112,16 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// Whether a value of this type names elements, so that it can be converted only once
+    /// every element of the model is declared.
+    pub fn names_elements(&self) -> bool {
+        match self {
+            Ty::Ref(_) | Ty::Direction | Ty::Permissions => true,
+            Ty::List(inner) => inner.names_elements(),
+            _ => false,
+        }
+    }
+
     /// How the type is named in messages and in the language reference.
     pub fn describe(&self) -> String {
         match self {

@@ -3,15 +3,17 @@
 //! `compensated` and `evidence_missing` built-ins and by the achieved-level computation.
 
 use super::catalogue::{Catalogues, CheckKind, Requirement};
+use std::sync::Arc;
+
 use crate::model::{Date, ElemId, Model, Value};
 
 /// The capability requirements one component leaves open for one FR.
 #[derive(Debug, Default)]
 pub struct Gaps {
     /// Unmet and not compensated.
-    pub open: Vec<String>,
+    pub open: Vec<Arc<str>>,
     /// Unmet, but covered by a compensation: (requirement, compensation).
-    pub covered: Vec<(String, ElemId)>,
+    pub covered: Vec<(Arc<str>, ElemId)>,
 }
 
 /// Requirements of `fr` checked by capability that the zone's SL-T selects and the component's
@@ -48,8 +50,8 @@ pub fn gaps(
             continue;
         }
         match compensation_for(model, &r.id, component, today) {
-            Some(by) => out.covered.push((r.id.clone(), by)),
-            None => out.open.push(r.id.clone()),
+            Some(by) => out.covered.push((r.id.as_str().into(), by)),
+            None => out.open.push(r.id.as_str().into()),
         }
     }
     out

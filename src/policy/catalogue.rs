@@ -90,7 +90,12 @@ pub struct Catalogues {
 
 impl Catalogues {
     pub fn get(&self, id: &str) -> Option<&Requirement> {
-        let canonical = reqid::normalize(id).unwrap_or_else(|| id.to_string());
+        // Ids from the model and from compiled policies are already in the catalogue's
+        // spelling: an exact hit saves normalising (an allocation) on every look-up.
+        if let Some(&i) = self.index.get(id) {
+            return Some(&self.requirements[i]);
+        }
+        let canonical = reqid::normalize(id)?;
         self.index.get(&canonical).map(|&i| &self.requirements[i])
     }
 

@@ -23,7 +23,7 @@ pub enum CKind {
     None,
     Bool(bool),
     Num(f64),
-    Str(String),
+    Str(std::sync::Arc<str>),
     Word(&'static str),
     List(Vec<CExpr>),
     Var(usize),
@@ -378,7 +378,7 @@ impl Compiler<'_> {
         let mk = |kind, ty| CExpr { kind, ty, span };
         match &e.kind {
             ExprKind::Number(n) => mk(CKind::Num(*n), T::Num),
-            ExprKind::Str(s) => mk(CKind::Str(s.clone()), T::Str),
+            ExprKind::Str(s) => mk(CKind::Str(s.as_str().into()), T::Str),
             ExprKind::List(items) => {
                 let items: Vec<CExpr> = items.iter().map(|i| self.expr(i)).collect();
                 let ty = items.first().map_or(T::Any, |i| i.ty.clone());
@@ -428,7 +428,7 @@ impl Compiler<'_> {
             "false" => mk(CKind::Bool(false), T::Bool),
             "none" => mk(CKind::None, T::None),
             // Matched against an enumeration by the comparison that uses it.
-            _ => mk(CKind::Str(w.to_string()), T::WordLit(w.to_string())),
+            _ => mk(CKind::Str((*w).into()), T::WordLit(w.to_string())),
         }
     }
 
@@ -680,7 +680,7 @@ impl Compiler<'_> {
         {
             match self.catalogues.get(id) {
                 // The catalogue's spelling: evidence records store requirement ids normalised.
-                Some(r) => *id = r.id.clone(),
+                Some(r) => *id = r.id.as_str().into(),
                 None => {
                     let help = did_you_mean(id, self.catalogues.ids());
                     let (id, s) = (id.clone(), *s);

@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::builtins::{Builtin, Derived, Global};
 use super::catalogue::Catalogues;
@@ -21,7 +22,8 @@ pub enum V {
     None,
     Bool(bool),
     Num(f64),
-    Str(Rc<str>),
+    /// Shared, so that reading a literal or a requirement id copies a pointer, not the text.
+    Str(Arc<str>),
     Word(&'static str),
     Date(Date),
     Sl(SlVector),
@@ -58,6 +60,7 @@ impl V {
     fn into_items(self) -> Rc<Vec<V>> {
         match self {
             V::List(items) => items,
+            V::None => EMPTY.with(Rc::clone),
             other => Rc::new(other.items()),
         }
     }
@@ -81,6 +84,21 @@ impl V {
             V::Num(n) => Some(*n),
             _ => None,
         }
+    }
+}
+
+thread_local! {
+    /// The empty list, shared: most look-ups find nothing, and an `Rc` of an empty vector would
+    /// still cost an allocation each time.
+    static EMPTY: Rc<Vec<V>> = Rc::new(Vec::new());
+}
+
+/// A list value; empty lists share one allocation.
+fn list(items: Vec<V>) -> V {
+    if items.is_empty() {
+        V::List(EMPTY.with(Rc::clone))
+    } else {
+        V::List(Rc::new(items))
     }
 }
 
@@ -380,7 +398,7 @@ impl<'a> Evaluator<'a> {
                 CPart::Text(t) => out.push_str(t),
                 CPart::Hole(e) => {
                     let v = self.eval(e)?;
-                    out.push_str(&self.display(&v));
+                    self.write_display(&mut out, &v);
                 }
             }
         }
@@ -388,44 +406,54 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn display(&self, v: &V) -> String {
-        match v {
-            V::None => "none".into(),
-            V::Bool(b) => b.to_string(),
-            V::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-            V::Num(n) => n.to_string(),
-            V::Str(s) => s.to_string(),
-            V::Word(w) => (*w).to_string(),
-            V::Date(d) => d.to_string(),
-            V::Sl(sl) => sl.to_string(),
-            V::Elem(e) => self.model.element(*e).qid.clone(),
-            V::List(items) => items
-                .iter()
-                .map(|i| self.display(i))
-                .collect::<Vec<_>>()
-                .join(", "),
+        let mut out = String::new();
+        self.write_display(&mut out, v);
+        out
+    }
+
+    /// Appends a value as messages show it. Messages are built straight into one string:
+    /// a finding's message names four or five elements, and a string per name added up.
+    fn write_display(&self, out: &mut String, v: &V) {
+        use std::fmt::Write;
+        let qid = |e: ElemId| self.model.element(e).qid.as_str();
+        let _ = match v {
+            V::None => out.write_str("none"),
+            V::Bool(b) => write!(out, "{b}"),
+            V::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(out, "{}", *n as i64),
+            V::Num(n) => write!(out, "{n}"),
+            V::Str(s) => out.write_str(s),
+            V::Word(w) => out.write_str(w),
+            V::Date(d) => write!(out, "{d}"),
+            V::Sl(sl) => write!(out, "{sl}"),
+            V::Elem(e) => out.write_str(qid(*e)),
+            V::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_display(out, item);
+                }
+                Ok(())
+            }
             V::Path(from, hops) => {
-                let mut names = vec![self.model.element(*from).qid.clone()];
-                names.extend(hops.iter().map(|h| self.model.element(h.zone).qid.clone()));
-                names.join(" -> ")
+                out.push_str(qid(*from));
+                for h in hops.iter() {
+                    out.push_str(" -> ");
+                    out.push_str(qid(h.zone));
+                }
+                Ok(())
             }
-            V::Hop(from, hop) => format!(
-                "{} -> {}",
-                self.model.element(*from).qid,
-                self.model.element(hop.zone).qid
-            ),
-            V::Service(p, port) => match port {
-                Some(port) => format!("{}:{port}", self.display(p)),
-                None => self.display(p),
-            },
-            V::Direction(a, b) => format!(
-                "{} -> {}",
-                self.model.element(*a).qid,
-                self.model.element(*b).qid
-            ),
-            V::Permission(z, rights) => {
-                format!("{}: {}", self.model.element(*z).qid, rights.join(", "))
+            V::Hop(from, hop) => write!(out, "{} -> {}", qid(*from), qid(hop.zone)),
+            V::Service(p, port) => {
+                self.write_display(out, p);
+                match port {
+                    Some(port) => write!(out, ":{port}"),
+                    None => Ok(()),
+                }
             }
-        }
+            V::Direction(a, b) => write!(out, "{} -> {}", qid(*a), qid(*b)),
+            V::Permission(z, rights) => write!(out, "{}: {}", qid(*z), rights.join(", ")),
+        };
     }
 
     pub fn eval(&mut self, e: &CExpr) -> Result<V, BudgetExceeded> {
@@ -434,14 +462,14 @@ impl<'a> Evaluator<'a> {
             CKind::None => V::None,
             CKind::Bool(b) => V::Bool(*b),
             CKind::Num(n) => V::Num(*n),
-            CKind::Str(s) => V::Str(Rc::from(s.as_str())),
+            CKind::Str(s) => V::Str(s.clone()),
             CKind::Word(w) => V::Word(w),
             CKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
                     out.push(self.eval(i)?);
                 }
-                V::List(Rc::new(out))
+                list(out)
             }
             CKind::Var(slot) => self.slots[*slot].clone(),
             CKind::Global(g) => self.global(*g),
@@ -514,36 +542,38 @@ impl<'a> Evaluator<'a> {
             Value::Bool(b) => V::Bool(*b),
             Value::Int(i) => V::Num(*i as f64),
             Value::Number(n) => V::Num(*n),
-            Value::Str(s) => V::Str(Rc::from(s.as_str())),
+            Value::Str(s) => V::Str(Arc::from(s.as_str())),
             Value::Word(w) => V::Word(w),
             Value::Date(d) => V::Date(*d),
             Value::Ref(id) => V::Elem(*id),
-            Value::List(items) => V::List(Rc::new(items.iter().map(|i| self.value(i)).collect())),
+            Value::List(items) => list(items.iter().map(|i| self.value(i)).collect()),
             Value::Sl(sl) => V::Sl(*sl),
             Value::Service { protocol, port } => V::Service(Rc::new(self.value(protocol)), *port),
             Value::Direction { from, to, .. } => V::Direction(*from, *to),
-            Value::Permissions(entries) => V::List(Rc::new(
+            Value::Permissions(entries) => list(
                 entries
                     .iter()
                     .map(|(z, r)| V::Permission(*z, Rc::new(r.clone())))
                     .collect(),
-            )),
+            ),
         }
     }
 
     fn elems(ids: impl IntoIterator<Item = ElemId>) -> V {
-        V::List(Rc::new(ids.into_iter().map(V::Elem).collect()))
+        list(ids.into_iter().map(V::Elem).collect())
     }
 
     fn derived(&self, id: ElemId, d: Derived) -> V {
         let m = self.model;
         let e: &Element = m.element(id);
         let opt = |x: Option<ElemId>| x.map_or(V::None, V::Elem);
-        let text =
-            |s: &Option<String>| s.as_ref().map_or(V::None, |s| V::Str(Rc::from(s.as_str())));
+        let text = |s: &Option<String>| {
+            s.as_ref()
+                .map_or(V::None, |s| V::Str(Arc::from(s.as_str())))
+        };
         match d {
-            Derived::Id => V::Str(Rc::from(e.id.as_str())),
-            Derived::Qid => V::Str(Rc::from(e.qid.as_str())),
+            Derived::Id => V::Str(Arc::from(e.id.as_str())),
+            Derived::Qid => V::Str(Arc::from(e.qid.as_str())),
             Derived::Title => text(&e.title),
             Derived::Doc => text(&e.doc),
             Derived::ZoneComponents => Self::elems(m.components_in(id)),
@@ -614,7 +644,7 @@ impl<'a> Evaluator<'a> {
                 Some(Value::Permissions(entries)) => {
                     Self::elems(entries.iter().map(|(z, _)| *z).collect::<Vec<_>>())
                 }
-                _ => V::List(Rc::new(Vec::new())),
+                _ => list(Vec::new()),
             },
         }
     }
@@ -631,7 +661,7 @@ impl<'a> Evaluator<'a> {
                     out.push(V::Hop(previous, *h));
                     previous = h.zone;
                 }
-                V::List(Rc::new(out))
+                list(out)
             }
             (V::Path(from, hops), Field::PathZones) => Self::elems(
                 std::iter::once(from)
@@ -650,7 +680,7 @@ impl<'a> Evaluator<'a> {
             (V::Direction(_, b), Field::DirectionTo) => V::Elem(b),
             (V::Permission(z, _), Field::PermissionZone) => V::Elem(z),
             (V::Permission(_, r), Field::PermissionRights) => {
-                V::List(Rc::new(r.iter().map(|w| V::Word(w)).collect()))
+                list(r.iter().map(|w| V::Word(w)).collect())
             }
             _ => V::None,
         }
@@ -667,6 +697,21 @@ impl<'a> Evaluator<'a> {
     }
 
     fn call(&mut self, builtin: Builtin, args: &[CArg]) -> Result<V, BudgetExceeded> {
+        // `has(x.attribute)`, the commonest guard, asks the model directly instead of copying
+        // the value out first.
+        if builtin == Builtin::Has
+            && let Some(CArg::Expr(CExpr {
+                kind: CKind::Attr(base, name),
+                ..
+            })) = args.first()
+        {
+            self.tick()?;
+            let set = match self.eval(base)? {
+                V::Elem(id) => self.model.element(id).value(name).is_some_and(is_set),
+                _ => false,
+            };
+            return Ok(V::Bool(set));
+        }
         let first = match args.first() {
             Some(CArg::Expr(e)) => self.eval(e)?,
             _ => V::None,
@@ -707,7 +752,7 @@ impl<'a> Evaluator<'a> {
                     Builtin::Any => V::Bool(matched > 0),
                     Builtin::All => V::Bool(matched == items.len()),
                     Builtin::NoneOf => V::Bool(matched == 0),
-                    _ => V::List(Rc::new(matching)),
+                    _ => list(matching),
                 }
             }
             Builtin::ZoneOf => match first {
@@ -744,7 +789,7 @@ impl<'a> Evaluator<'a> {
             },
             Builtin::ConduitsBetween => match (first, second) {
                 (V::Elem(a), V::Elem(b)) => Self::elems(self.model.graph.conduits_between(a, b)),
-                _ => V::List(Rc::new(Vec::new())),
+                _ => list(Vec::new()),
             },
             Builtin::SlDistance => match (first, second) {
                 (V::Sl(a), V::Sl(b)) => V::Num(
@@ -762,7 +807,7 @@ impl<'a> Evaluator<'a> {
             },
             Builtin::Lower => first
                 .text()
-                .map_or(V::None, |t| V::Str(Rc::from(t.to_lowercase().as_str()))),
+                .map_or(V::None, |t| V::Str(Arc::from(t.to_lowercase().as_str()))),
             Builtin::Today => V::Date(Date::today()),
             Builtin::Has => V::Bool(match &first {
                 V::None => false,
@@ -783,9 +828,9 @@ impl<'a> Evaluator<'a> {
                         out.push(self.eval(body)?);
                     }
                 }
-                V::List(Rc::new(out))
+                list(out)
             }
-            Builtin::Flatten => V::List(Rc::new(first.items().iter().flat_map(V::items).collect())),
+            Builtin::Flatten => list(first.items().iter().flat_map(V::items).collect()),
             Builtin::Distinct => {
                 // Elements (the usual case) are told apart by id through a set; other values
                 // by comparison with the values kept so far.
@@ -800,7 +845,7 @@ impl<'a> Evaluator<'a> {
                         out.push(item.clone());
                     }
                 }
-                V::List(Rc::new(out))
+                list(out)
             }
             Builtin::Min | Builtin::Max => {
                 let numbers = first
@@ -852,7 +897,7 @@ impl<'a> Evaluator<'a> {
                 ),
                 _ => Self::elems([]),
             },
-            Builtin::First => V::List(Rc::new(first.items().into_iter().take(1).collect())),
+            Builtin::First => list(first.items().into_iter().take(1).collect()),
             Builtin::Missing => match first {
                 V::Elem(id) => {
                     let e = self.model.element(id);
@@ -860,9 +905,9 @@ impl<'a> Evaluator<'a> {
                         n.text()
                             .is_some_and(|n| e.value(n).is_none_or(|v| !V::from_value_set(v)))
                     });
-                    V::List(Rc::new(absent.collect()))
+                    list(absent.collect())
                 }
-                _ => V::List(Rc::new(Vec::new())),
+                _ => list(Vec::new()),
             },
             Builtin::Unmet | Builtin::Compensated => {
                 match (first, second.text().and_then(crate::model::value::fr_index)) {
@@ -872,11 +917,9 @@ impl<'a> Evaluator<'a> {
                                 .gaps(self.model, self.catalogues, self.today, c, fr);
                         let ids: Vec<V> = match gaps {
                             None => Vec::new(),
-                            Some(gaps) if builtin == Builtin::Unmet => gaps
-                                .open
-                                .iter()
-                                .map(|id| V::Str(Rc::from(id.as_str())))
-                                .collect(),
+                            Some(gaps) if builtin == Builtin::Unmet => {
+                                gaps.open.iter().map(|id| V::Str(id.clone())).collect()
+                            }
                             Some(gaps) => {
                                 self.caches
                                     .used_compensations
@@ -884,13 +927,13 @@ impl<'a> Evaluator<'a> {
                                     .extend(gaps.covered.iter().map(|(_, by)| *by));
                                 gaps.covered
                                     .iter()
-                                    .map(|(id, _)| V::Str(Rc::from(id.as_str())))
+                                    .map(|(id, _)| V::Str(id.clone()))
                                     .collect()
                             }
                         };
-                        V::List(Rc::new(ids))
+                        list(ids)
                     }
-                    _ => V::List(Rc::new(Vec::new())),
+                    _ => list(Vec::new()),
                 }
             }
             Builtin::EvidenceMissing => match first {
@@ -901,18 +944,18 @@ impl<'a> Evaluator<'a> {
                         z,
                         self.today,
                     );
-                    V::List(Rc::new(
+                    list(
                         missing
                             .into_iter()
-                            .map(|id| V::Str(Rc::from(id.as_str())))
+                            .map(|id| V::Str(Arc::from(id.as_str())))
                             .collect(),
-                    ))
+                    )
                 }
-                _ => V::List(Rc::new(Vec::new())),
+                _ => list(Vec::new()),
             },
             Builtin::Join => {
                 let sep = second.text().unwrap_or(", ").to_string();
-                V::Str(Rc::from(
+                V::Str(Arc::from(
                     first
                         .items()
                         .iter()
@@ -1055,29 +1098,33 @@ impl<'a> Evaluator<'a> {
             return false;
         };
         let Some(fr) = r.fr else { return true };
-        self.target_levels(element, fr)
-            .into_iter()
-            .any(|l| l > 0 && r.selected_at(l))
+        self.any_target_level(element, fr, |l| l > 0 && r.selected_at(l))
     }
 
-    /// The SL-T values (for one FR) that decide what applies to an element: a zone's or
-    /// conduit's own; for a conduit also its zones'; a component's zone's; a flow's conduit's.
-    pub fn target_levels(&self, element: ElemId, fr: usize) -> Vec<u8> {
+    /// Whether one of the SL-T values (for one FR) that decide what applies to an element
+    /// passes `test`: a zone's or conduit's own; for a conduit also its zones'; a component's
+    /// zone's; a flow's conduit's. Asked once per breach, so it collects nothing.
+    fn any_target_level(
+        &self,
+        element: ElemId,
+        fr: usize,
+        test: impl Fn(u8) -> bool + Copy,
+    ) -> bool {
         let m = self.model;
         let own = |id: ElemId| m.element(id).sl("sl_target").map(|s| s.get(fr));
         let e = m.element(element);
         match e.kind {
-            ElementKind::Zone => own(element).into_iter().collect(),
-            ElementKind::Conduit => own(element)
-                .into_iter()
-                .chain(m.conduit_zones(element).into_iter().filter_map(own))
-                .collect(),
-            ElementKind::Component => m.zone_of(element).and_then(own).into_iter().collect(),
-            ElementKind::Flow => e
-                .parent
-                .map(|c| self.target_levels(c, fr))
-                .unwrap_or_default(),
-            _ => Vec::new(),
+            ElementKind::Zone => own(element).is_some_and(test),
+            ElementKind::Conduit => {
+                own(element).is_some_and(test)
+                    || m.conduit_zones(element)
+                        .into_iter()
+                        .filter_map(own)
+                        .any(test)
+            }
+            ElementKind::Component => m.zone_of(element).and_then(own).is_some_and(test),
+            ElementKind::Flow => e.parent.is_some_and(|c| self.any_target_level(c, fr, test)),
+            _ => false,
         }
     }
 
@@ -1172,6 +1219,17 @@ fn value_contains(haystack: &Value, needle: &V) -> Option<bool> {
         }
         Value::Str(s) => Some(needle.text().is_some_and(|n| s.contains(n))),
         other => value_equal(other, needle),
+    }
+}
+
+/// What `has` answers for a model value, without converting it: an empty string, list or
+/// permission table counts as unset.
+fn is_set(v: &Value) -> bool {
+    match v {
+        Value::Str(s) => !s.trim().is_empty(),
+        Value::List(items) => !items.is_empty(),
+        Value::Permissions(entries) => !entries.is_empty(),
+        _ => true,
     }
 }
 

@@ -112,9 +112,14 @@ pub fn load(files: Vec<PolicySource>) -> Result<PolicySet, (SourceMap, Vec<Diagn
     let mut set = PolicySet::default();
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
-    for source in files {
+    // Files parse independently, and parsing is most of loading: use every core.
+    let results: Vec<_> = {
+        use rayon::prelude::*;
+        files.par_iter().map(|s| parse::parse(&s.text)).collect()
+    };
+    for (source, result) in files.into_iter().zip(results) {
         let file = set.sources.add(source.name.clone(), source.text.clone());
-        match parse::parse(&source.text) {
+        match result {
             Ok(p) => {
                 let items = crate::syntax::parse(&p.items_text);
                 for e in &items.errors {

@@ -23,6 +23,7 @@ pub struct ParseError {
 /// Deepest nesting of brackets accepted in a policy file, to protect the recursive parser.
 const MAX_DEPTH: usize = 64;
 
+#[derive(Debug)]
 pub struct Parsed {
     pub policies: Vec<Policy>,
     /// The file with every policy blanked out (offsets kept), for the catalogue parser.
@@ -31,6 +32,87 @@ pub struct Parsed {
 
 pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     check_depth(text)?;
+    policy_by_policy(text).map_or_else(|| whole_file(text), Ok)
+}
+
+/// The fast way: a bracket scan finds each top-level `policy`, and pest reads only those. The
+/// catalogue items around them go to the model's own parser anyway; in the built-in packs they
+/// are half the text, and reading them with pest as well was most of the start-up time of every
+/// run. `None` when the scan or a policy does not parse: the whole-file parse then reports the
+/// error as it always has.
+fn policy_by_policy(text: &str) -> Option<Parsed> {
+    let ranges = policy_ranges(text)?;
+    let mut items_text = text.to_string();
+    let mut policies = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        let mut pairs = PolicyParser::parse(Rule::policy_alone, &text[start..end]).ok()?;
+        let pair = pairs.next()?.into_inner().next()?;
+        let mut p = policy(pair, "").ok()?;
+        shift_policy(&mut p, start);
+        p.doc = doc_comment(text, start);
+        blank(&mut items_text, start, end);
+        policies.push(p);
+    }
+    Some(Parsed {
+        policies,
+        items_text,
+    })
+}
+
+/// Where each top-level `policy` item starts and ends, skipping strings and comments; `None`
+/// when brackets or strings do not balance.
+fn policy_ranges(text: &str) -> Option<Vec<(usize, usize)>> {
+    const KEYWORD: &[u8] = b"policy";
+    let bytes = text.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b >= 0x80;
+    let mut ranges = Vec::new();
+    let mut depth = 0usize;
+    let mut open: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while *bytes.get(i)? != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i += bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(bytes.len() - i);
+            }
+            b'{' | b'[' | b'(' => depth += 1,
+            b'}' | b']' | b')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0
+                    && bytes[i] == b'}'
+                    && let Some(start) = open.take()
+                {
+                    ranges.push((start, i + 1));
+                }
+            }
+            b'p' if depth == 0
+                && open.is_none()
+                && bytes[i..].starts_with(KEYWORD)
+                && (i == 0 || !is_word(bytes[i - 1]))
+                && bytes
+                    .get(i + KEYWORD.len())
+                    .is_some_and(|b| b.is_ascii_whitespace()) =>
+            {
+                open = Some(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (depth == 0 && open.is_none()).then_some(ranges)
+}
+
+/// The whole file through pest, catalogue items included: slower, but its errors name what was
+/// expected at the point where the file stops making sense.
+fn whole_file(text: &str) -> Result<Parsed, ParseError> {
     let mut pairs = PolicyParser::parse(Rule::policy_file, text).map_err(|e| from_pest(&e, 0))?;
     let file = pairs.next().expect("policy_file yields one pair");
     let mut policies = Vec::new();
@@ -369,8 +451,51 @@ fn template(pair: Pair<Rule>, text: &str) -> Result<Template, ParseError> {
     Ok(Template { parts })
 }
 
+/// Moves a policy parsed from a substring to its place in the file.
+fn shift_policy(p: &mut Policy, by: usize) {
+    let moved = |s: Span| Span::new(s.start + by, s.end + by);
+    let template = |t: &mut Template| {
+        for part in &mut t.parts {
+            if let TemplatePart::Hole(e) = part {
+                shift_expr(e, by);
+            }
+        }
+    };
+    p.span = moved(p.span);
+    p.id_span = moved(p.id_span);
+    for clause in &mut p.clauses {
+        match clause {
+            Clause::Requirement(_, span) => *span = moved(*span),
+            Clause::Severity(name) => name.span = moved(name.span),
+            Clause::Tags(_) => {}
+            Clause::Target(e) | Clause::Where(e) | Clause::Require(e) => shift_expr(e, by),
+            Clause::For(name, e) | Clause::Let(name, e) => {
+                name.span = moved(name.span);
+                shift_expr(e, by);
+            }
+            Clause::Report(t) | Clause::Help(t) => template(t),
+            Clause::At(e, t) => {
+                shift_expr(e, by);
+                if let Some(t) = t {
+                    template(t);
+                }
+            }
+            Clause::Label(e, t) => {
+                shift_expr(e, by);
+                template(t);
+            }
+            Clause::Fix { target, .. } => shift_expr(target, by),
+        }
+    }
+}
+
 /// Moves an expression parsed from a substring to its place in the file.
 fn shift(mut e: Expr, by: usize) -> Expr {
+    shift_expr(&mut e, by);
+    e
+}
+
+fn shift_expr(e: &mut Expr, by: usize) {
     fn walk(e: &mut Expr, by: usize) {
         e.span = Span::new(e.span.start + by, e.span.end + by);
         match &mut e.kind {
@@ -399,8 +524,7 @@ fn shift(mut e: Expr, by: usize) -> Expr {
             ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Word(_) => {}
         }
     }
-    walk(&mut e, by);
-    e
+    walk(e, by);
 }
 
 fn expr(pair: Pair<Rule>) -> Expr {
@@ -563,4 +687,47 @@ fn doc_comment(text: &str, start: usize) -> String {
     }
     lines.reverse();
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path must read every shipped file exactly as the whole-file parse does.
+    #[test]
+    fn policy_by_policy_matches_the_whole_file_parse() {
+        for source in crate::policy::builtin_sources(None) {
+            let fast = policy_by_policy(&source.text)
+                .unwrap_or_else(|| panic!("{}: fast path refused", source.name));
+            let whole = whole_file(&source.text).expect("built-in policies parse");
+            assert_eq!(fast.items_text, whole.items_text, "{}", source.name);
+            assert_eq!(
+                format!("{:?}", fast.policies),
+                format!("{:?}", whole.policies),
+                "{}",
+                source.name
+            );
+        }
+    }
+
+    #[test]
+    fn policy_ranges_skip_strings_comments_and_other_items() {
+        let text = r#"// policy in a comment { }
+catalogue c { note = "policy x { }" }
+/// docs
+policy p "t" { report "a } b" }
+policy-like { }
+"#;
+        let ranges = policy_ranges(text).expect("balanced");
+        let found: Vec<&str> = ranges.iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(found, [r#"policy p "t" { report "a } b" }"#]);
+    }
+
+    #[test]
+    fn unbalanced_text_falls_back_to_the_whole_file_parse() {
+        assert!(policy_ranges("policy p { ").is_none());
+        assert!(policy_ranges("policy p { report \"open }").is_none());
+        let err = parse("policy p {\n  severity error\n").unwrap_err();
+        assert!(err.message.starts_with("syntax error"), "{}", err.message);
+    }
 }
