@@ -10,7 +10,9 @@
 //! it with `textwrap::fill` on generated text; where textwrap's rules are odd (the first line of
 //! every input line is measured against the first line's width, an empty input line under an
 //! empty first indent loses its indent) this copies them, because the point is byte-identical
-//! output.
+//! output. Should a new miette or textwrap fill differently (textwrap's `smawk` feature, for
+//! one, makes optimal fit the default), those tests and the drawing tests in `render.rs`,
+//! which compare with miette's own drawing, fail.
 
 use textwrap::core::display_width;
 
@@ -38,6 +40,8 @@ pub struct Fill<'a> {
     width: usize,
     initial: &'a str,
     subsequent: &'a str,
+    /// Columns of the indents.
+    indent_columns: [usize; 2],
     /// Columns left for text on the first line and on the others.
     line_widths: [usize; 2],
 }
@@ -48,6 +52,7 @@ impl<'a> Fill<'a> {
             width,
             initial: &initial.text,
             subsequent: &subsequent.text,
+            indent_columns: [initial.columns, subsequent.columns],
             line_widths: [
                 width.saturating_sub(initial.columns),
                 width.saturating_sub(subsequent.columns),
@@ -56,11 +61,15 @@ impl<'a> Fill<'a> {
     }
 
     /// Appends `text` filled: what `textwrap::fill(text, options)` returns (no final newline).
-    pub fn write(&self, out: &mut String, text: &str) {
+    /// Returns the columns of the widest line written, when they are known: no colour code
+    /// in the text or the indents.
+    pub fn write(&self, out: &mut String, text: &str) -> Option<usize> {
         let mut lines = Lines {
             out,
             any: false,
             fill: self,
+            widest: (!self.initial.contains('\x1b') && !self.subsequent.contains('\x1b'))
+                .then_some(0),
         };
         for line in text.split('\n') {
             let indent = if lines.any {
@@ -69,28 +78,58 @@ impl<'a> Fill<'a> {
                 self.initial
             };
             if line.len() < self.width && indent.is_empty() {
-                lines.push(line.trim_end_matches(' '));
+                let text = line.trim_end_matches(' ');
+                lines.push(text, (!text.contains('\x1b')).then(|| plain_columns(text)));
             } else {
                 self.wrap_line(&mut lines, line);
             }
+        }
+        lines.widest
+    }
+
+    /// Appends text that [`Fill::write`] filled before, as `write` would fill it again: when
+    /// its widest line fits (as every line of a related finding does, filled narrower for
+    /// it), each line only gains an indent.
+    pub fn write_refilled(&self, out: &mut String, text: &str, widest: Option<usize>) {
+        let fits = self.line_widths[0].min(self.line_widths[1]);
+        // Under an empty first indent textwrap drops the indent of an empty line.
+        if self.initial.is_empty() || widest.is_none_or(|w| w > fits) {
+            self.write(out, text);
+            return;
+        }
+        let mut lines = Lines {
+            out,
+            any: false,
+            fill: self,
+            widest: None,
+        };
+        for line in text.split('\n') {
+            lines.push_indented(line.trim_end_matches(' '), None);
         }
     }
 
     /// One input line as one or more output lines.
     fn wrap_line(&self, lines: &mut Lines<'_, '_>, line: &str) {
-        // Colour codes are measured as textwrap measures them, piece by piece (a code could
-        // straddle a space); any other text is measured a character at a time as it is read.
-        let plain = !line.contains('\x1b');
+        // Printable ASCII, nearly every line of a report, is a column a byte. Colour codes
+        // are measured as textwrap measures them, piece by piece (a code could straddle a
+        // space); any other text is measured a character at a time as it is read.
+        let ascii = is_printable_ascii(line);
+        let plain = ascii || !line.contains('\x1b');
         // A line that fits whole needs no words: each piece then ends within the text's
         // columns, so none is cut apart and none starts a new line. (An empty line is left to
         // the general case, which may write it without indent.)
         let text = line.trim_end_matches(' ');
-        if plain
-            && !line.is_empty()
-            && columns(text) <= self.line_widths[0].min(self.line_widths[1])
-        {
-            lines.push_indented(text);
-            return;
+        let fits = self.line_widths[0].min(self.line_widths[1]);
+        if !line.is_empty() && plain {
+            let columns = if ascii {
+                text.len()
+            } else {
+                plain_columns(text)
+            };
+            if columns <= fits {
+                lines.push_indented(text, Some(columns));
+                return;
+            }
         }
         let mut fit = FirstFit {
             line,
@@ -98,6 +137,8 @@ impl<'a> Fill<'a> {
             start: 0,
             end: 0,
             filled: 0,
+            columns: 0,
+            measured: plain,
             placed: false,
             count: 0,
         };
@@ -106,21 +147,61 @@ impl<'a> Fill<'a> {
         if !self.initial.is_empty() {
             fit.place(lines, 0, 0, 0, 0);
         }
-        if plain {
+        if ascii {
+            Self::pieces_ascii(&mut fit, lines, line);
+        } else if plain {
             Self::pieces_plain(&mut fit, lines, line);
         } else {
             Self::pieces(&mut fit, lines, line);
         }
         if fit.placed {
-            lines.push_indented(&line[fit.start..fit.end]);
+            lines.push_indented(&line[fit.start..fit.end], fit.line_columns());
         } else {
             // No words at all: textwrap's one empty line, without indent.
-            lines.push("");
+            lines.push("", Some(0));
+        }
+    }
+
+    /// Places the pieces of a line of printable ASCII: a column a byte, so only spaces and
+    /// hyphens need looking at.
+    fn pieces_ascii(fit: &mut FirstFit<'_>, lines: &mut Lines<'_, '_>, line: &str) {
+        let bytes = line.as_bytes();
+        let break_width = fit.line_widths[1];
+        let mut place = |fit: &mut FirstFit<'_>, start: usize, end: usize, spaces_end| {
+            if end - start > break_width {
+                break_apart(line, start, end, spaces_end, break_width, |s, e, se, c| {
+                    fit.place(lines, s, e, se, c);
+                });
+            } else {
+                fit.place(lines, start, end, spaces_end, end - start);
+            }
+        };
+        let mut i = 0;
+        while i < bytes.len() {
+            let word_start = i;
+            let mut piece_start = i;
+            while i < bytes.len() && bytes[i] != b' ' {
+                // A hyphen between alphanumerics ends a piece.
+                if bytes[i] == b'-'
+                    && i > word_start
+                    && bytes[i - 1].is_ascii_alphanumeric()
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+                {
+                    place(fit, piece_start, i + 1, i + 1);
+                    piece_start = i + 1;
+                }
+                i += 1;
+            }
+            let word_end = i;
+            while i < bytes.len() && bytes[i] == b' ' {
+                i += 1;
+            }
+            place(fit, piece_start, word_end, i);
         }
     }
 
     /// Places the pieces of a line without colour codes in one pass, measuring each
-    /// character as it is read (a column a byte for printable ASCII).
+    /// character as it is read.
     fn pieces_plain(fit: &mut FirstFit<'_>, lines: &mut Lines<'_, '_>, line: &str) {
         let bytes = line.as_bytes();
         let break_width = fit.line_widths[1];
@@ -197,18 +278,15 @@ impl<'a> Fill<'a> {
     }
 }
 
-/// Display columns of text without colour codes: printable ASCII a column a byte, other
-/// characters as textwrap measures them.
-fn columns(text: &str) -> usize {
-    if text
-        .bytes()
+/// Columns of text without colour codes, a character at a time.
+fn plain_columns(text: &str) -> usize {
+    text.chars().map(char_columns).sum()
+}
+
+fn is_printable_ascii(text: &str) -> bool {
+    // Without an early exit the loop is vectorised; report lines are short.
+    text.bytes()
         .fold(true, |all, b| all & (0x20..0x7f).contains(&b))
-    {
-        // The loop has no early exit, so it is vectorised; report lines are short.
-        text.len()
-    } else {
-        text.chars().map(char_columns).sum()
-    }
 }
 
 /// The output lines written so far.
@@ -217,21 +295,26 @@ struct Lines<'o, 'f> {
     /// Whether a line was written (the next one then gets the subsequent indent).
     any: bool,
     fill: &'f Fill<'f>,
+    /// Columns of the widest line written, while every line's are known.
+    widest: Option<usize>,
 }
 
 impl Lines<'_, '_> {
-    fn push(&mut self, text: &str) {
+    /// A line without indent, of `columns` if known.
+    fn push(&mut self, text: &str, columns: Option<usize>) {
         if self.any {
             self.out.push('\n');
         }
         self.out.push_str(text);
         self.any = true;
+        self.widest = self.widest.zip(columns).map(|(w, c)| w.max(c));
     }
-    fn push_indented(&mut self, text: &str) {
-        let indent = if self.any {
-            self.fill.subsequent
+    /// A line after the indent it is due, its text of `columns` if known.
+    fn push_indented(&mut self, text: &str, columns: Option<usize>) {
+        let (indent, indent_columns) = if self.any {
+            (self.fill.subsequent, self.fill.indent_columns[1])
         } else {
-            self.fill.initial
+            (self.fill.initial, self.fill.indent_columns[0])
         };
         if self.any {
             self.out.push('\n');
@@ -239,6 +322,10 @@ impl Lines<'_, '_> {
         self.out.push_str(indent);
         self.out.push_str(text);
         self.any = true;
+        self.widest = self
+            .widest
+            .zip(columns)
+            .map(|(w, c)| w.max(indent_columns + c));
     }
 }
 
@@ -253,6 +340,10 @@ struct FirstFit<'l> {
     end: usize,
     /// Columns taken on the current line, spaces after its last piece included.
     filled: usize,
+    /// Columns taken on the current line up to the end of its last piece.
+    columns: usize,
+    /// Whether pieces are measured exactly as the whole line would be (no colour codes).
+    measured: bool,
     /// Whether the current line has a piece.
     placed: bool,
     /// Output lines finished for this input line.
@@ -271,14 +362,19 @@ impl FirstFit<'_> {
     ) {
         let width = self.line_widths[self.count.min(1)];
         if self.placed && self.filled + columns > width {
-            lines.push_indented(&self.line[self.start..self.end]);
+            lines.push_indented(&self.line[self.start..self.end], self.line_columns());
             self.count += 1;
             self.start = start;
             self.filled = 0;
         }
         self.placed = true;
         self.end = end;
-        self.filled += columns + (spaces_end - end);
+        self.columns = self.filled + columns;
+        self.filled = self.columns + (spaces_end - end);
+    }
+
+    fn line_columns(&self) -> Option<usize> {
+        self.measured.then_some(self.columns)
     }
 }
 
@@ -571,6 +667,32 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn widest_line_is_measured_and_refilling_is_filling(
+            text in text_strategy(),
+            width in 0usize..60,
+            outer_width in 0usize..70,
+            indents in 0usize..5,
+            outer in 0usize..5,
+        ) {
+            let (i, s) = INDENTS[indents];
+            let (inner_initial, inner_rest) = (Indent::new(i), Indent::new(s));
+            let mut inner = String::new();
+            let widest = Fill::new(width, &inner_initial, &inner_rest).write(&mut inner, &text);
+            if let Some(widest) = widest {
+                prop_assert_eq!(Some(widest), inner.split('\n').map(display_width).max());
+            } else {
+                prop_assert!(text.contains('\x1b') || i.contains('\x1b'));
+            }
+            let (i, s) = INDENTS[outer];
+            let (initial, rest) = (Indent::new(i), Indent::new(s));
+            let fill = Fill::new(outer_width, &initial, &rest);
+            let (mut again, mut refilled) = (String::new(), String::new());
+            fill.write(&mut again, &inner);
+            fill.write_refilled(&mut refilled, &inner, widest);
+            prop_assert_eq!(refilled, again);
+        }
+
         #[test]
         fn same_as_textwrap(text in text_strategy(), width in 0usize..60, indents in 0usize..5) {
             let (i, s) = INDENTS[indents];

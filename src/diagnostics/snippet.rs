@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use miette::{GraphicalTheme, LabeledSpan};
-use owo_colors::OwoColorize;
+use owo_colors::Style;
 
 use super::source::LineIndex;
 
@@ -29,8 +29,9 @@ pub fn draw_one_line(
     let Some(first) = labels.iter().map(LabeledSpan::offset).min() else {
         return false;
     };
-    // miette counts a lone carriage return as a line break; the line index does not.
-    if lines.lone_carriage_return || first >= text.len() {
+    // miette counts a lone carriage return as a line break; the line index does not. (And a
+    // theme without highlight colours would draw no labels at all.)
+    if lines.lone_carriage_return || first >= text.len() || theme.styles.highlights.is_empty() {
         return false;
     }
     let line = lines.line_of(first);
@@ -63,35 +64,36 @@ pub fn draw_one_line(
     let chars = &theme.characters;
     let styles = &theme.styles;
     let style_of = |i: usize| styles.highlights[i % styles.highlights.len()];
-    let number = line + 1;
-    let gutter = number.to_string().len();
+    let number = (line + 1).to_string();
+    // The number column is as wide as the one number shown.
+    let gutter = number.len();
     let primary = sorted.iter().find(|l| l.primary()).unwrap_or(&sorted[0]);
     let column = primary.offset() - line_start + 1;
+    let pad = |out: &mut String, n: usize| repeat(out, ' ', n);
+    let no_number = |out: &mut String| {
+        pad(out, gutter + 2);
+        out.push(chars.vbar_break);
+        out.push(' ');
+    };
 
     // Header: `╭─[name:line:column]`.
-    let _ = writeln!(
-        out,
-        "{:pad$}{}{}[{}]",
-        "",
-        chars.ltop,
-        chars.hbar,
-        format_args!("{name}:{number}:{column}").style(styles.link),
-        pad = gutter + 2,
-    );
+    pad(out, gutter + 2);
+    out.push(chars.ltop);
+    out.push(chars.hbar);
+    out.push('[');
+    paint(out, styles.link, |out| {
+        let _ = write!(out, "{name}:{number}:{column}");
+    });
+    out.push_str("]\n ");
     // The line itself.
-    let _ = write!(
-        out,
-        " {:gutter$} {} ",
-        number.style(styles.linum),
-        chars.vbar,
-    );
+    paint(out, styles.linum, |out| out.push_str(&number));
+    out.push(' ');
+    out.push(chars.vbar);
+    out.push(' ');
     out.push_str(line_text);
     out.push('\n');
 
     // Underlines, with the column of each label's connector.
-    let no_number = |out: &mut String| {
-        let _ = write!(out, " {:gutter$} {} ", "", chars.vbar_break);
-    };
     no_number(out);
     let mut highest = 0;
     let mut connectors = Vec::with_capacity(sorted.len());
@@ -99,16 +101,16 @@ pub fn draw_one_line(
         let start = (label.offset() - line_start).max(highest);
         let end = (label.offset() + label.len() - line_start).max(start + 1);
         let connector = (start + end) / 2;
-        let mut underline = String::with_capacity(end - highest + 4);
-        underline.extend(std::iter::repeat_n(' ', start.saturating_sub(highest)));
-        underline.extend(std::iter::repeat_n(chars.underline, connector - start));
-        underline.push(if label.label().is_some() {
-            chars.underbar
-        } else {
-            chars.underline
+        paint(out, style_of(i), |out| {
+            pad(out, start.saturating_sub(highest));
+            repeat(out, chars.underline, connector - start);
+            out.push(if label.label().is_some() {
+                chars.underbar
+            } else {
+                chars.underline
+            });
+            repeat(out, chars.underline, end - connector - 1);
         });
-        underline.extend(std::iter::repeat_n(chars.underline, end - connector - 1));
-        let _ = write!(out, "{}", underline.style(style_of(i)));
         highest = highest.max(end);
         connectors.push(connector);
     }
@@ -123,34 +125,51 @@ pub fn draw_one_line(
         no_number(out);
         let mut column = 1;
         for (j, &connector) in connectors.iter().enumerate() {
-            while column < connector + 1 {
-                out.push(' ');
-                column += 1;
-            }
+            pad(out, (connector + 1).saturating_sub(column));
+            column = column.max(connector + 1);
             if j != i {
-                let _ = write!(out, "{}", chars.vbar.to_string().style(style_of(j)));
+                paint(out, style_of(j), |out| out.push(chars.vbar));
                 column += 1;
             } else {
+                // miette colours the label's text, then the whole line again.
                 let style = style_of(i);
-                let text = format!(
-                    "{}{}{} {}",
-                    chars.lbot,
-                    chars.hbar,
-                    chars.hbar,
-                    message.style(style)
-                );
-                let _ = writeln!(out, "{}", text.style(style));
+                paint(out, style, |out| {
+                    out.push(chars.lbot);
+                    out.push(chars.hbar);
+                    out.push(chars.hbar);
+                    out.push(' ');
+                    paint(out, style, |out| out.push_str(message));
+                });
+                out.push('\n');
                 break;
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "{:pad$}{}{}",
-        "",
-        chars.lbot,
-        chars.hbar.to_string().repeat(4),
-        pad = gutter + 2,
-    );
+    pad(out, gutter + 2);
+    out.push(chars.lbot);
+    repeat(out, chars.hbar, 4);
+    out.push('\n');
     true
+}
+
+/// `ch` `n` times, encoded once.
+fn repeat(out: &mut String, ch: char, n: usize) {
+    let mut buffer = [0; 4];
+    let ch = ch.encode_utf8(&mut buffer);
+    out.reserve(ch.len() * n);
+    for _ in 0..n {
+        out.push_str(ch);
+    }
+}
+
+/// What miette writes for `text.style(style)`: the style's codes around the text, none for a
+/// plain style.
+fn paint(out: &mut String, style: Style, text: impl FnOnce(&mut String)) {
+    if style.is_plain() {
+        text(out);
+    } else {
+        let _ = write!(out, "{}", style.prefix_formatter());
+        text(out);
+        let _ = write!(out, "{}", style.suffix_formatter());
+    }
 }
