@@ -145,10 +145,13 @@ fn bench(c: &mut Criterion) {
     zonelint::timings::enable();
     let _ = zonelint::timings::take();
     let mut best: Vec<(String, Duration)> = Vec::new();
+    let mut policies_run = Vec::new();
     for _ in 0..STAGE_RUNS {
         flip = !flip;
         edit(if flip { &broken } else { &clean });
-        for t in zonelint::timings::take() {
+        let timings = zonelint::timings::take();
+        policies_run.push(timings.iter().filter(|t| t.kind == "policy").count());
+        for t in timings {
             if t.kind != "stage" {
                 continue;
             }
@@ -158,6 +161,12 @@ fn bench(c: &mut Criterion) {
             }
         }
     }
+    policies_run.sort_unstable();
+    eprintln!(
+        "policies run again per edit: {} to {} (the others kept their findings)",
+        policies_run[0],
+        policies_run[policies_run.len() - 1]
+    );
     eprintln!("stages of one edit (fastest of {STAGE_RUNS}, ms):");
     for (name, d) in &best {
         eprintln!("  {:>7.2}  {name}", d.as_secs_f64() * 1000.0);

@@ -18,6 +18,14 @@ pub struct Stopped {
     pub policy: String,
 }
 
+/// What one policy found in one run: its findings (before compensations and suppressions
+/// change their state), or that it ran out of budget, and the compensations it used.
+#[derive(Clone)]
+pub struct PolicyOutcome {
+    pub findings: Result<Vec<Diagnostic>, BudgetExceeded>,
+    pub used: std::collections::HashSet<ElemId>,
+}
+
 pub fn run(
     model: &Model,
     policies: &PolicySet,
@@ -27,15 +35,26 @@ pub fn run(
     Vec<Stopped>,
     std::collections::HashSet<ElemId>,
 ) {
+    let all: Vec<usize> = (0..policies.policies.len()).collect();
+    collect(policies, run_some(model, policies, today, &all))
+}
+
+/// Runs the policies at `which` (indexes into `policies.policies`), in that order.
+pub fn run_some(
+    model: &Model,
+    policies: &PolicySet,
+    today: crate::model::Date,
+    which: &[usize],
+) -> Vec<PolicyOutcome> {
     // Policies are independent: each runs on its own evaluator (its own graph caches), on all
     // cores. Results are collected in policy order, so the report is the same on any machine.
     // The look-up tables behind `servers`, `evidence_for` and friends are pure functions of the
     // model: one set, built on first use, serves every policy.
     let indexes = Indexes::default();
-    let outcomes: Vec<_> = policies
-        .policies
+    which
         .par_iter()
-        .map(|policy| {
+        .map(|&i| {
+            let policy = &policies.policies[i];
             let _timing = crate::timings::start("policy", &policy.id);
             let caches = Caches::default();
             let mut evaluator = Evaluator::new(
@@ -46,25 +65,40 @@ pub fn run(
                 POLICY_BUDGET,
                 today,
             );
-            let outcome = evaluator.run(policy).map(|hits| {
+            let findings = evaluator.run(policy).map(|hits| {
                 hits.into_iter()
                     .map(|hit| to_diagnostic(model, policies, policy, hit))
                     .collect::<Vec<_>>()
             });
-            (outcome, caches.used_compensations.take())
+            PolicyOutcome {
+                findings,
+                used: caches.used_compensations.take(),
+            }
         })
-        .collect();
+        .collect()
+}
+
+/// Joins the outcomes of every policy, in policy order, into the findings, the policies that
+/// were stopped and the compensations used.
+pub fn collect(
+    policies: &PolicySet,
+    outcomes: impl IntoIterator<Item = PolicyOutcome>,
+) -> (
+    Vec<Diagnostic>,
+    Vec<Stopped>,
+    std::collections::HashSet<ElemId>,
+) {
     let mut diagnostics = Vec::new();
     let mut stopped = Vec::new();
     let mut used = std::collections::HashSet::new();
-    for (policy, (outcome, used_here)) in policies.policies.iter().zip(outcomes) {
-        match outcome {
+    for (policy, outcome) in policies.policies.iter().zip(outcomes) {
+        match outcome.findings {
             Ok(found) => diagnostics.extend(found),
             Err(BudgetExceeded) => stopped.push(Stopped {
                 policy: policy.id.clone(),
             }),
         }
-        used.extend(used_here);
+        used.extend(outcome.used);
     }
     (diagnostics, stopped, used)
 }

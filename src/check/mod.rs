@@ -5,6 +5,7 @@ pub mod achieved;
 pub mod baseline;
 pub mod diff;
 mod findings;
+pub mod incremental;
 pub mod risk;
 
 use std::path::{Path, PathBuf};
@@ -79,6 +80,17 @@ pub struct Options<'a> {
 
 /// Checks the model made of `entries` and everything they import.
 pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, options: &Options) -> Report {
+    let (model, diagnostics) = build(root, entries, fs, options);
+    check_model(model, diagnostics, options)
+}
+
+/// Loads, parses and builds the model: the model, and the problems found on the way.
+fn build(
+    root: &Path,
+    entries: &[PathBuf],
+    fs: &dyn FileSystem,
+    options: &Options,
+) -> (Model, Vec<Diagnostic>) {
     let timing = crate::timings::start("stage", "read and parse");
     let loaded = workspace::load(root, entries, fs, options.limits);
     drop(timing);
@@ -88,19 +100,33 @@ pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, options: &Op
     drop(timing);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(model_errors);
-    check_model(model, diagnostics, options)
+    (model, diagnostics)
 }
 
 /// Runs the policies over a built model. Policies run even when the model has errors: the
 /// parts that resolved are still worth checking, and an editor wants both at once.
-pub fn check_model(
+pub fn check_model(model: Model, diagnostics: Vec<Diagnostic>, options: &Options) -> Report {
+    let timing = crate::timings::start("stage", "policies");
+    let found = findings::run(&model, options.policies, options.today);
+    drop(timing);
+    finish(model, diagnostics, options, found)
+}
+
+/// What the policies found: findings, the policies that ran out of budget, and the
+/// compensations used inside `unmet` and `compensated`.
+type Found = (
+    Vec<Diagnostic>,
+    Vec<findings::Stopped>,
+    std::collections::HashSet<crate::model::ElemId>,
+);
+
+/// Everything after the policies: compensations, suppressions, achieved levels, order.
+fn finish(
     mut model: Model,
     mut diagnostics: Vec<Diagnostic>,
     options: &Options,
+    (mut findings, stopped, used): Found,
 ) -> Report {
-    let timing = crate::timings::start("stage", "policies");
-    let (mut findings, stopped, used) = findings::run(&model, options.policies, options.today);
-    drop(timing);
     let timing = crate::timings::start("stage", "compensations and suppressions");
     risk::apply_compensations(&model, &mut findings, options.today, &used);
     risk::apply_suppressions(&model, &mut findings);

@@ -13,6 +13,7 @@ use super::analysis::{Analysis, uri_to_path};
 use super::to_proto;
 use super::vfs::Vfs;
 use crate::check;
+use crate::check::incremental::Previous;
 use crate::cli::discover::discover;
 use crate::diagnostics::{Diagnostic, FileId};
 use crate::model::Date;
@@ -41,6 +42,8 @@ pub struct Server {
     policies: PolicySet,
     pub stale: bool,
     published: HashMap<Url, Vec<lsp_types::Diagnostic>>,
+    /// What each policy found in the last build, for the next one to keep where it can.
+    runs: Option<check::incremental::PolicyRuns>,
 }
 
 impl Server {
@@ -74,6 +77,7 @@ impl Server {
             vfs,
             stale: true,
             published: HashMap::new(),
+            runs: None,
         };
         server.rediscover();
         server
@@ -175,7 +179,19 @@ impl Server {
             common_dir(&entries)
         });
         self.vfs.root = root.clone();
-        let report = check::check(&root, &entries, &self.vfs, &options(&self.policies));
+        // Policies the edit cannot change keep their findings (check/incremental.rs).
+        let previous = self.runs.take().map(|runs| Previous {
+            model: &self.analysis.report.model,
+            runs,
+        });
+        let (report, runs) = check::incremental::check(
+            &root,
+            &entries,
+            &self.vfs,
+            &options(&self.policies),
+            previous,
+        );
+        self.runs = Some(runs);
         let timing = crate::timings::start("stage", "lsp: index");
         let analysis = Analysis::new(report, &self.vfs);
         drop(timing);

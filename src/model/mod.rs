@@ -6,6 +6,7 @@
 //! buffers) build models the same way.
 
 mod attrs;
+pub mod diff;
 pub mod graph;
 mod lower;
 pub mod records;

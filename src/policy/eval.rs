@@ -117,7 +117,7 @@ pub struct Hit {
     pub bound: Vec<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct BudgetExceeded;
 
 /// A breadth-first tree: zone -> (conduit it was entered by, zone it was entered from).

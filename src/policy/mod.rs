@@ -14,6 +14,7 @@ pub mod docs;
 pub mod eval;
 pub mod index;
 mod parse;
+pub mod reads;
 mod types;
 
 use std::collections::HashMap;
