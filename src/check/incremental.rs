@@ -48,7 +48,7 @@ pub fn check(
     options: &Options,
     previous: Option<Previous>,
 ) -> (Report, PolicyRuns) {
-    let (model, diagnostics) = super::build(root, entries, fs, options);
+    let (model, diagnostics) = super::build(root, entries, fs, options.limits);
     let timing = crate::timings::start("stage", "policies");
     let policies = &options.policies.policies;
     let (reads, mut kept) = match previous {

@@ -80,19 +80,20 @@ pub struct Options<'a> {
 
 /// Checks the model made of `entries` and everything they import.
 pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, options: &Options) -> Report {
-    let (model, diagnostics) = build(root, entries, fs, options);
+    let (model, diagnostics) = build(root, entries, fs, options.limits);
     check_model(model, diagnostics, options)
 }
 
-/// Loads, parses and builds the model: the model, and the problems found on the way.
-fn build(
+/// Loads, parses and builds the model: the model, and the problems found on the way. Needs
+/// no policies, so a caller can load those meanwhile.
+pub fn build(
     root: &Path,
     entries: &[PathBuf],
     fs: &dyn FileSystem,
-    options: &Options,
+    limits: Limits,
 ) -> (Model, Vec<Diagnostic>) {
     let timing = crate::timings::start("stage", "read and parse");
-    let loaded = workspace::load(root, entries, fs, options.limits);
+    let loaded = workspace::load(root, entries, fs, limits);
     drop(timing);
     let timing = crate::timings::start("stage", "build model");
     // Lowering takes the trees and frees each one as soon as its file is lowered.

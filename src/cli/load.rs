@@ -143,13 +143,18 @@ pub fn load(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, Outcome> 
             dirs,
             config.policy.evidence_severity,
         );
-        let index = match policy_sets.iter().position(|(k, _)| *k == key) {
-            Some(i) => i,
+        let build = || check::build(root, &files, &disk, Limits::default());
+        let (index, (model, diagnostics)) = match policy_sets.iter().position(|(k, _)| *k == key) {
+            Some(i) => (i, build()),
             None => {
-                let mut set = load_policies(&key.1, key.0.as_deref(), render)?;
+                // Loading the packs takes as long as parsing a few thousand components and
+                // needs nothing from the model: both go at once, on both cores.
+                let (set, built) =
+                    rayon::join(|| load_policies(&key.1, key.0.as_deref(), render), build);
+                let mut set = set?;
                 set_evidence_severity(&mut set, key.2);
                 policy_sets.push((key, set));
-                policy_sets.len() - 1
+                (policy_sets.len() - 1, built)
             }
         };
         let check_options = check::Options {
@@ -158,7 +163,7 @@ pub fn load(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, Outcome> 
             today: Date::today(),
             achieved_levels: true,
         };
-        let mut report = check::check(root, &files, &disk, &check_options);
+        let mut report = check::check_model(model, diagnostics, &check_options);
         let filter = config.rule_filter();
         for selector in filter.unknown_selectors(&report) {
             eprintln!("warning: `{}` selects no known rule", selector.text);
