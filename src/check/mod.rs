@@ -102,8 +102,7 @@ pub fn check_model(
     let (mut findings, stopped, used) = findings::run(&model, options.policies, options.today);
     drop(timing);
     let timing = crate::timings::start("stage", "compensations and suppressions");
-    risk::apply_compensations(&model, &mut findings, options.today, &used);
-    risk::apply_suppressions(&model, &mut findings);
+    risk::apply(&model, &mut findings, options.today, &used);
     drop(timing);
     let timing = crate::timings::start("stage", "achieved levels");
     let levels = if options.achieved_levels {
