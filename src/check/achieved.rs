@@ -466,6 +466,10 @@ pub const BELOW_TARGET: &str = "sl-achieved-below-target";
 pub const BELOW_TARGET_DOC: &str = "## What it checks\nZones and conduits whose achieved security level SL-A is below their target SL-T in some FR. SL-A for an FR is the highest level, up to SL-T, at which every requirement the catalogue selects is met or compensated: capability through the components' SL-C, architecture through the policies bound to each requirement. Missing evidence is reported by `sr-evidence` and shown in `zonelint report`, but does not lower SL-A: SL-A is what the design achieves.\n\n## Why it matters\nSL-T is what the risk assessment asked for; SL-A is what the design delivers. The gap, FR by FR, is the summary an asset owner signs off on.\n\n## Example\n```iacs\nzone control {\n  sl_target = 2\n  component plc1 : embedded-device { sl_capability = [1, 2, 2, 2, 2, 2, 2] }\n}\n```\n\n## How to fix\nFix the findings listed for the FR (the notes name the first unmet requirement of each), or compensate them; `zonelint report` shows every requirement's status.";
 
 /// A finding on each zone and conduit whose SL-A is below its SL-T, with the vectors side by side.
+///
+/// There is one per zone or conduit below target (a fifth of them in the generated fleets), so
+/// the texts are assembled with `push_str` rather than `format!`: padding and `Display` through
+/// the formatting machinery were most of this stage's time.
 pub fn below_target(
     model: &Model,
     catalogues: &Catalogues,
@@ -483,11 +487,28 @@ pub fn below_target(
             continue;
         }
         let e = model.element(a.element);
-        let frs: Vec<&str> = short.iter().map(|&i| FR_NAMES[i]).collect();
+        let mut frs = String::new();
+        for (n, &fr) in short.iter().enumerate() {
+            if n > 0 {
+                frs.push_str(", ");
+            }
+            frs.push_str(FR_NAMES[fr]);
+        }
+        let mut message = String::with_capacity(80 + e.qid.len());
+        message.push_str(e.kind.keyword());
+        message.push_str(" `");
+        message.push_str(&e.qid);
+        message.push_str("` achieves SL-A ");
+        push_vector(&mut message, a.achieved);
+        message.push_str(" below its SL-T ");
+        push_vector(&mut message, a.target);
+        message.push_str(" in ");
+        message.push_str(&frs);
+        frs.insert_str(0, "SL-A below SL-T in ");
         let mut d = Diagnostic::warning(
             BELOW_TARGET,
-            format!("{} `{}` achieves SL-A {} below its SL-T {} in {}", e.kind.keyword(), e.qid, a.achieved, a.target, frs.join(", ")),
-            Label::new(e.name_at.file, e.name_at.span, format!("SL-A below SL-T in {}", frs.join(", "))),
+            message,
+            Label::new(e.name_at.file, e.name_at.span, frs),
         )
         .with_help("fix or compensate the requirements below; `zonelint report` lists every requirement's status");
         d.notes.push(vector_table(a));
@@ -501,21 +522,28 @@ pub fn below_target(
             });
             if let Some(i) = first {
                 let (id, status) = (&*a.ids[i], a.statuses[i]);
-                let why = match status {
-                    Status::NotMet(reason) => format!("not met: {}", a.reason(model, reason)),
-                    other => other.label().to_string(),
-                };
-                d.notes.push(format!(
-                    "{} stops at {}: {id} {why}",
-                    FR_NAMES[fr],
-                    level - 1
-                ));
+                // `{FR} stops at {level}: {id} {status}`, where a status not met gives its reason.
+                let mut note = String::with_capacity(64);
+                note.push_str(FR_NAMES[fr]);
+                note.push_str(" stops at ");
+                push_number(&mut note, level - 1, 0);
+                note.push_str(": ");
+                note.push_str(id);
+                note.push(' ');
+                match status {
+                    Status::NotMet(reason) => {
+                        note.push_str("not met: ");
+                        a.write_reason(model, reason, &mut note);
+                    }
+                    other => note.push_str(other.label()),
+                }
+                d.notes.push(note);
             }
         }
         d.finding = Some(Box::new(FindingInfo {
             element: e.qid.clone(),
             fingerprint: fingerprint(BELOW_TARGET, &e.qid),
-            url: Some(format!("{}{BELOW_TARGET}.md", crate::diagnostics::DOCS_URL)),
+            url: Some([crate::diagnostics::DOCS_URL, BELOW_TARGET, ".md"].concat()),
             state: FindingState::Open,
             ..FindingInfo::default()
         }));
@@ -525,26 +553,66 @@ pub fn below_target(
     out
 }
 
+/// The SL-T, weakest SL-C and SL-A rows under the FR names, each cell four wide.
 fn vector_table(a: &Achieved) -> String {
-    use std::fmt::Write;
-    // Written into one string: there is a table per zone or conduit below target.
-    let mut out = format!("{:<6}", "");
+    let mut out = String::with_capacity(4 * (6 + 7 * 4));
+    out.push_str("      ");
     for name in FR_NAMES {
-        let _ = write!(out, "{name:>4}");
+        push_padded(&mut out, name, 4);
     }
     for (name, v) in [
         ("SL-T", Some(a.target)),
         ("SL-C", a.weakest_capability),
         ("SL-A", Some(a.achieved)),
     ] {
-        let _ = write!(out, "\n{name:<6}");
+        out.push('\n');
+        out.push_str(name);
+        out.push_str(&"      "[name.len().min(6)..]);
         for i in 0..7 {
             match v {
-                Some(v) => write!(out, "{:>4}", v.get(i)),
-                None => write!(out, "{:>4}", "-"),
+                Some(v) => push_number(&mut out, v.get(i), 4),
+                None => push_padded(&mut out, "-", 4),
             }
-            .ok();
         }
     }
     out
+}
+
+/// `[1, 2, 2, 2, 1, 2, 2]`, as `SlVector`'s `Display` writes it.
+fn push_vector(out: &mut String, v: SlVector) {
+    out.push('[');
+    for (i, level) in v.0.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_number(out, level, 0);
+    }
+    out.push(']');
+}
+
+/// `n` right-aligned in `width` columns, as `{n:>width}` writes it.
+fn push_number(out: &mut String, n: u8, width: usize) {
+    let digits = match n {
+        0..10 => 1,
+        10..100 => 2,
+        _ => 3,
+    };
+    for _ in digits..width {
+        out.push(' ');
+    }
+    if n >= 100 {
+        out.push(char::from(b'0' + n / 100));
+    }
+    if n >= 10 {
+        out.push(char::from(b'0' + n / 10 % 10));
+    }
+    out.push(char::from(b'0' + n % 10));
+}
+
+/// ASCII `text` right-aligned in `width` columns.
+fn push_padded(out: &mut String, text: &str, width: usize) {
+    for _ in text.len()..width {
+        out.push(' ');
+    }
+    out.push_str(text);
 }
