@@ -9,6 +9,7 @@
 //! finding all read this one computation.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, FindingInfo, FindingState, Label, Severity, fingerprint};
 use crate::model::value::FR_NAMES;
@@ -16,21 +17,54 @@ use crate::model::{Date, ElemId, ElementKind, Model, SlVector, Value};
 use crate::policy::capability::{compensation_for, evidence_missing};
 use crate::policy::{Catalogues, CheckKind, Requirement};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A requirement's status for one zone or conduit.
+///
+/// About a hundred are kept per zone and conduit for the whole run, and few are ever shown (the
+/// compliance report shows them all, the below-target finding one per FR): a status keeps what
+/// its words are made of in eight bytes, and [`Achieved::write_reason`] and
+/// [`Achieved::compensated_by`] write them when they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Met,
-    NotMet { reason: String },
-    Compensated { by: String },
+    NotMet(Reason),
+    Compensated(By),
     EvidenceMissing,
     NotSelected,
+}
+
+/// Why a requirement is not met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// A component (or a conduit's boundary device) that declares no SL-C.
+    NoCapability(ElemId),
+    /// A component whose SL-C in FR `fr` is `level`, which does not select the requirement.
+    Capability {
+        component: ElemId,
+        fr: u8,
+        level: u8,
+    },
+    /// An open finding of a policy bound to the requirement: its message is text `n` of the
+    /// [`Achieved`] the status belongs to.
+    Finding(u32),
+    /// A finding silenced by a `suppress`: the suppression's reason is text `n`.
+    Suppressed(u32),
+}
+
+/// What compensates a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// A compensation record that covers a component's capability gap.
+    Record(ElemId),
+    /// The compensation a compensated finding names: text `n`.
+    Named(u32),
 }
 
 impl Status {
     pub fn label(&self) -> &'static str {
         match self {
             Status::Met => "met",
-            Status::NotMet { .. } => "not met",
-            Status::Compensated { .. } => "compensated",
+            Status::NotMet(_) => "not met",
+            Status::Compensated(_) => "compensated",
             Status::EvidenceMissing => "evidence missing",
             Status::NotSelected => "not selected",
         }
@@ -41,14 +75,14 @@ impl Status {
     fn achieved(&self) -> bool {
         matches!(
             self,
-            Status::Met | Status::Compensated { .. } | Status::EvidenceMissing
+            Status::Met | Status::Compensated(_) | Status::EvidenceMissing
         )
     }
     fn rank(&self) -> u8 {
         match self {
-            Status::NotMet { .. } => 4,
+            Status::NotMet(_) => 4,
             Status::EvidenceMissing => 3,
-            Status::Compensated { .. } => 2,
+            Status::Compensated(_) => 2,
             Status::Met => 1,
             Status::NotSelected => 0,
         }
@@ -64,10 +98,68 @@ pub struct Achieved {
     /// when it has none with an SL-C.
     pub weakest_capability: Option<SlVector>,
     pub achieved: SlVector,
-    /// Every IEC 62443-3-3 requirement, with its status for this element.
-    /// The ids are shared with every other zone's list: one allocation per requirement, not
-    /// per zone and requirement.
-    pub requirements: Vec<(std::sync::Arc<str>, Status)>,
+    /// The ids of the IEC 62443-3-3 requirements (catalogue rows with an FR, in catalogue
+    /// order), shared with every other zone and conduit.
+    ids: Arc<[Box<str>]>,
+    /// The status of each requirement of `ids`, in the same order.
+    statuses: Box<[Status]>,
+    /// Texts that statuses copy from findings (messages, suppression reasons, compensation
+    /// ids), numbered as the statuses refer to them; empty for most zones.
+    texts: Vec<Box<str>>,
+}
+
+impl Achieved {
+    /// Every IEC 62443-3-3 requirement, with its status for this element, in catalogue order.
+    pub fn requirements(&self) -> impl Iterator<Item = (&str, Status)> + '_ {
+        self.ids
+            .iter()
+            .map(|id| &**id)
+            .zip(self.statuses.iter().copied())
+    }
+
+    /// Appends why a requirement is not met, as the report and the findings word it.
+    pub fn write_reason(&self, model: &Model, reason: Reason, out: &mut String) {
+        match reason {
+            Reason::NoCapability(component) => {
+                out.push('`');
+                out.push_str(&model.element(component).qid);
+                out.push_str("` has no SL-C");
+            }
+            Reason::Capability {
+                component,
+                fr,
+                level,
+            } => {
+                use std::fmt::Write;
+                let qid = &model.element(component).qid;
+                let _ = write!(out, "SL-C({}) of `{qid}` is {level}", FR_NAMES[fr as usize]);
+            }
+            Reason::Finding(n) => out.push_str(self.text(n)),
+            Reason::Suppressed(n) => {
+                out.push_str("suppressed: ");
+                out.push_str(self.text(n));
+            }
+        }
+    }
+
+    /// Why a requirement is not met ([`Achieved::write_reason`]).
+    pub fn reason(&self, model: &Model, reason: Reason) -> String {
+        let mut out = String::new();
+        self.write_reason(model, reason, &mut out);
+        out
+    }
+
+    /// The qualified id of the compensation that covers a requirement.
+    pub fn compensated_by<'a>(&'a self, model: &'a Model, by: By) -> &'a str {
+        match by {
+            By::Record(record) => &model.element(record).qid,
+            By::Named(n) => self.text(n),
+        }
+    }
+
+    fn text(&self, n: u32) -> &str {
+        &self.texts[n as usize]
+    }
 }
 
 /// Findings of requirement-bound policies, by (requirement, zone or conduit they concern), so
@@ -138,29 +230,65 @@ pub fn compute(
         .flat_map(|kind| model.all(kind).iter().copied())
         .filter_map(|e| Some((e, model.element(e).sl("sl_target")?)))
         .collect();
-    let ids: Vec<std::sync::Arc<str>> = catalogues
-        .requirements
-        .iter()
-        .filter(|r| r.fr.is_some())
-        .map(|r| r.id.as_str().into())
-        .collect();
+    let rows = rows(catalogues);
+    let rows = &rows;
+    let ids: Arc<[Box<str>]> = rows.all.iter().map(|r| r.id.as_str().into()).collect();
     let ids = &ids;
     // Each zone and conduit is computed on its own; in order, on all cores.
     targets
         .into_par_iter()
-        .map(|(element, target)| one(model, catalogues, findings, today, ids, element, target))
+        .map(|(element, target)| {
+            let (statuses, texts, achieved, weakest_capability) =
+                one(model, catalogues, findings, today, rows, element, target);
+            Achieved {
+                element,
+                target,
+                weakest_capability,
+                achieved,
+                ids: ids.clone(),
+                statuses,
+                texts,
+            }
+        })
         .collect()
 }
+
+/// The IEC 62443-3-3 requirements (catalogue rows with an FR), in catalogue order: the rows of
+/// every [`Achieved`].
+struct Rows<'c> {
+    all: Vec<&'c Requirement>,
+    /// Positions in `all` of each FR's requirements, so that a question about one FR does not
+    /// read the other six FRs' rows.
+    by_fr: [Vec<usize>; 7],
+}
+
+fn rows(catalogues: &Catalogues) -> Rows<'_> {
+    let all: Vec<&Requirement> = catalogues
+        .requirements
+        .iter()
+        .filter(|r| r.fr.is_some())
+        .collect();
+    let mut by_fr: [Vec<usize>; 7] = Default::default();
+    for (i, r) in all.iter().enumerate() {
+        if let Some(list) = r.fr.and_then(|fr| by_fr.get_mut(fr)) {
+            list.push(i);
+        }
+    }
+    Rows { all, by_fr }
+}
+
+/// The statuses (with the texts they copy), SL-A and weakest SL-C of one zone or conduit.
+type One = (Box<[Status]>, Vec<Box<str>>, SlVector, Option<SlVector>);
 
 fn one(
     model: &Model,
     catalogues: &Catalogues,
     findings: &FindingIndex,
     today: Date,
-    ids: &[std::sync::Arc<str>],
+    rows: &Rows,
     element: ElemId,
     target: SlVector,
-) -> Achieved {
+) -> One {
     let zone = model.element(element).kind == ElementKind::Zone;
     let components = if zone {
         model.components_in(element)
@@ -173,7 +301,6 @@ fn one(
             let e = model.element(id);
             Member {
                 id,
-                qid: &e.qid,
                 capability: e.sl("sl_capability"),
                 provides: crate::model::records::requirement_list(e.value("provides")),
             }
@@ -188,31 +315,26 @@ fn one(
     } else {
         Vec::new()
     };
-    let rows: Vec<&Requirement> = catalogues
-        .requirements
-        .iter()
-        .filter(|r| r.fr.is_some())
-        .collect();
-    let mut requirements = Vec::with_capacity(rows.len());
+    let mut texts = Vec::new();
     let mut achieved = [0u8; 7];
-    let mut status_of = Vec::with_capacity(rows.len());
-    for r in &rows {
+    let mut status_of = Vec::with_capacity(rows.all.len());
+    for r in &rows.all {
         // A row no level up to the target selects cannot lower SL-A and is reported as not
         // selected: its status is not worth computing (most of the SL 3 and 4 enhancements).
         let goal = target.get(r.fr.unwrap_or(0));
         let relevant =
             goal > 0 && (r.selected_at(goal) || r.levels.iter().any(|&l| l >= 1 && l <= goal));
         status_of.push(if relevant {
-            status(
+            let place = Place {
                 model,
                 findings,
                 today,
                 element,
-                &members,
-                &missing_evidence,
-                r,
+                members: &members,
+                missing_evidence: &missing_evidence,
                 zone,
-            )
+            };
+            status(&place, r, &mut texts)
         } else {
             Status::NotSelected
         });
@@ -223,121 +345,114 @@ fn one(
             .rev()
             .find(|&l| {
                 l == 0
-                    || rows
+                    || rows.by_fr[fr]
                         .iter()
-                        .zip(&status_of)
-                        .filter(|(r, _)| r.fr == Some(fr) && r.levels.contains(&l))
-                        .all(|(_, s)| s.achieved())
+                        .filter(|&&i| rows.all[i].levels.contains(&l))
+                        .all(|&i| status_of[i].achieved())
             })
             .unwrap_or(0);
     }
-    for ((r, status), id) in rows.iter().zip(status_of).zip(ids) {
+    for (r, status) in rows.all.iter().zip(status_of.iter_mut()) {
         let fr = r.fr.unwrap_or(0);
         let selected = target.get(fr) > 0 && r.selected_at(target.get(fr));
-        requirements.push((
-            id.clone(),
-            if selected {
-                status
-            } else {
-                Status::NotSelected
-            },
-        ));
+        if !selected {
+            *status = Status::NotSelected;
+        }
     }
-    Achieved {
-        element,
-        target,
+    (
+        status_of.into_boxed_slice(),
+        texts,
+        SlVector(achieved),
         weakest_capability,
-        achieved: SlVector(achieved),
-        requirements,
-    }
+    )
 }
 
 /// What the capability check needs of each component, read once per zone rather than once
 /// per requirement.
-struct Member<'m> {
+struct Member {
     id: ElemId,
-    qid: &'m str,
     capability: Option<SlVector>,
     /// Requirement ids the component meets by itself, normalised.
     provides: Vec<String>,
 }
 
-/// The worst status of one requirement for one zone or conduit. Nothing ranks above "not met":
-/// the first one found is the reason kept, so the search stops there.
-#[allow(clippy::too_many_arguments)]
-fn status(
-    model: &Model,
-    findings: &FindingIndex,
+/// The zone or conduit a status is computed for, and what is read once for it.
+struct Place<'a> {
+    model: &'a Model,
+    findings: &'a FindingIndex<'a>,
     today: Date,
     element: ElemId,
-    members: &[Member],
-    missing_evidence: &[String],
-    r: &Requirement,
+    members: &'a [Member],
+    missing_evidence: &'a [String],
     zone: bool,
-) -> Status {
+}
+
+/// The worst status of one requirement for one zone or conduit. Nothing ranks above "not met":
+/// the first one found is the reason kept, so the search stops there. Texts a status copies
+/// from a finding go to `texts`.
+fn status(place: &Place, r: &Requirement, texts: &mut Vec<Box<str>>) -> Status {
+    let model = place.model;
     let fr = r.fr.unwrap_or(0);
-    let mut worst = Status::Met;
-    let mut consider = |s: Status| {
-        if s.rank() > worst.rank() {
-            worst = s;
-        }
+    let mut text = |s: &str| {
+        texts.push(s.into());
+        (texts.len() - 1) as u32
     };
+    let mut worst = Status::Met;
     for kind in &r.checked_by {
         match kind {
             CheckKind::Capability => {
-                for m in members {
+                for m in place.members {
                     let Some(capability) = m.capability else {
-                        consider(Status::NotMet {
-                            reason: format!("`{}` has no SL-C", m.qid),
-                        });
-                        return worst;
+                        return Status::NotMet(Reason::NoCapability(m.id));
                     };
                     let level = capability.get(fr);
                     if (level > 0 && r.selected_at(level)) || m.provides.contains(&r.id) {
                         continue;
                     }
-                    match compensation_for(model, &r.id, m.id, today) {
-                        Some(by) => consider(Status::Compensated {
-                            by: model.element(by).qid.clone(),
-                        }),
+                    match compensation_for(model, &r.id, m.id, place.today) {
+                        Some(by) => {
+                            if worst.rank() < Status::Compensated(By::Record(by)).rank() {
+                                worst = Status::Compensated(By::Record(by));
+                            }
+                        }
                         None => {
-                            consider(Status::NotMet {
-                                reason: format!("SL-C({}) of `{}` is {level}", FR_NAMES[fr], m.qid),
+                            return Status::NotMet(Reason::Capability {
+                                component: m.id,
+                                fr: fr as u8,
+                                level,
                             });
-                            return worst;
                         }
                     }
                 }
             }
             CheckKind::Architecture => {
-                for d in findings
-                    .get(&(r.id.as_str(), element))
+                for d in place
+                    .findings
+                    .get(&(r.id.as_str(), place.element))
                     .into_iter()
                     .flatten()
                 {
                     let info = d.finding.as_deref().expect("filtered on findings");
                     match &info.state {
                         FindingState::Open => {
-                            consider(Status::NotMet {
-                                reason: d.message.clone(),
-                            });
-                            return worst;
+                            return Status::NotMet(Reason::Finding(text(&d.message)));
                         }
                         FindingState::Compensated { by } => {
-                            consider(Status::Compensated { by: by.clone() })
+                            // Only a compensation that ranks above what was found replaces
+                            // it: the first one found is kept.
+                            if worst.rank() < Status::Compensated(By::Named(0)).rank() {
+                                worst = Status::Compensated(By::Named(text(by)));
+                            }
                         }
                         FindingState::Suppressed { reason } => {
-                            consider(Status::NotMet {
-                                reason: format!("suppressed: {reason}"),
-                            });
-                            return worst;
+                            return Status::NotMet(Reason::Suppressed(text(reason)));
                         }
                     }
                 }
             }
-            CheckKind::Evidence if zone => {
-                if missing_evidence.contains(&r.id) {
-                    consider(Status::EvidenceMissing);
+            CheckKind::Evidence if place.zone => {
+                if place.missing_evidence.contains(&r.id) && worst.rank() < 3 {
+                    worst = Status::EvidenceMissing;
                 }
             }
             CheckKind::Evidence | CheckKind::Process => {}
@@ -351,18 +466,18 @@ pub const BELOW_TARGET: &str = "sl-achieved-below-target";
 pub const BELOW_TARGET_DOC: &str = "## What it checks\nZones and conduits whose achieved security level SL-A is below their target SL-T in some FR. SL-A for an FR is the highest level, up to SL-T, at which every requirement the catalogue selects is met or compensated: capability through the components' SL-C, architecture through the policies bound to each requirement. Missing evidence is reported by `sr-evidence` and shown in `zonelint report`, but does not lower SL-A: SL-A is what the design achieves.\n\n## Why it matters\nSL-T is what the risk assessment asked for; SL-A is what the design delivers. The gap, FR by FR, is the summary an asset owner signs off on.\n\n## Example\n```iacs\nzone control {\n  sl_target = 2\n  component plc1 : embedded-device { sl_capability = [1, 2, 2, 2, 2, 2, 2] }\n}\n```\n\n## How to fix\nFix the findings listed for the FR (the notes name the first unmet requirement of each), or compensate them; `zonelint report` shows every requirement's status.";
 
 /// A finding on each zone and conduit whose SL-A is below its SL-T, with the vectors side by side.
+///
+/// There is one per zone or conduit below target (a fifth of them in the generated fleets), so
+/// the texts are assembled with `push_str` rather than `format!`: padding and `Display` through
+/// the formatting machinery were most of this stage's time.
 pub fn below_target(
     model: &Model,
     catalogues: &Catalogues,
     levels: &[Achieved],
 ) -> Vec<Diagnostic> {
-    // `Achieved::requirements` lists these rows in this order (see `one`): reading them side by
+    // `Achieved::statuses` lists these rows in this order (see `one`): reading them side by
     // side avoids looking each id up again, once per zone, FR and requirement.
-    let rows: Vec<&Requirement> = catalogues
-        .requirements
-        .iter()
-        .filter(|r| r.fr.is_some())
-        .collect();
+    let rows = rows(catalogues);
     let mut out = Vec::new();
     for a in levels {
         let short: Vec<usize> = (0..7)
@@ -372,37 +487,63 @@ pub fn below_target(
             continue;
         }
         let e = model.element(a.element);
-        let frs: Vec<&str> = short.iter().map(|&i| FR_NAMES[i]).collect();
+        let mut frs = String::new();
+        for (n, &fr) in short.iter().enumerate() {
+            if n > 0 {
+                frs.push_str(", ");
+            }
+            frs.push_str(FR_NAMES[fr]);
+        }
+        let mut message = String::with_capacity(80 + e.qid.len());
+        message.push_str(e.kind.keyword());
+        message.push_str(" `");
+        message.push_str(&e.qid);
+        message.push_str("` achieves SL-A ");
+        push_vector(&mut message, a.achieved);
+        message.push_str(" below its SL-T ");
+        push_vector(&mut message, a.target);
+        message.push_str(" in ");
+        message.push_str(&frs);
+        frs.insert_str(0, "SL-A below SL-T in ");
         let mut d = Diagnostic::warning(
             BELOW_TARGET,
-            format!("{} `{}` achieves SL-A {} below its SL-T {} in {}", e.kind.keyword(), e.qid, a.achieved, a.target, frs.join(", ")),
-            Label::new(e.name_at.file, e.name_at.span, format!("SL-A below SL-T in {}", frs.join(", "))),
+            message,
+            Label::new(e.name_at.file, e.name_at.span, frs),
         )
         .with_help("fix or compensate the requirements below; `zonelint report` lists every requirement's status");
         d.notes.push(vector_table(a));
         for &fr in &short {
             let level = a.achieved.get(fr) + 1;
-            if let Some(((id, status), _)) = a.requirements.iter().zip(&rows).find(|((_, s), r)| {
+            let first = rows.by_fr[fr].iter().copied().find(|&i| {
+                let s = a.statuses[i];
                 !s.achieved()
                     && !matches!(s, Status::NotSelected)
-                    && r.fr == Some(fr)
-                    && r.levels.contains(&level)
-            }) {
-                let why = match status {
-                    Status::NotMet { reason } => format!("not met: {reason}"),
-                    other => other.label().to_string(),
-                };
-                d.notes.push(format!(
-                    "{} stops at {}: {id} {why}",
-                    FR_NAMES[fr],
-                    level - 1
-                ));
+                    && rows.all[i].levels.contains(&level)
+            });
+            if let Some(i) = first {
+                let (id, status) = (&*a.ids[i], a.statuses[i]);
+                // `{FR} stops at {level}: {id} {status}`, where a status not met gives its reason.
+                let mut note = String::with_capacity(64);
+                note.push_str(FR_NAMES[fr]);
+                note.push_str(" stops at ");
+                push_number(&mut note, level - 1, 0);
+                note.push_str(": ");
+                note.push_str(id);
+                note.push(' ');
+                match status {
+                    Status::NotMet(reason) => {
+                        note.push_str("not met: ");
+                        a.write_reason(model, reason, &mut note);
+                    }
+                    other => note.push_str(other.label()),
+                }
+                d.notes.push(note);
             }
         }
         d.finding = Some(Box::new(FindingInfo {
             element: e.qid.clone(),
             fingerprint: fingerprint(BELOW_TARGET, &e.qid),
-            url: Some(format!("{}{BELOW_TARGET}.md", crate::diagnostics::DOCS_URL)),
+            url: Some([crate::diagnostics::DOCS_URL, BELOW_TARGET, ".md"].concat()),
             state: FindingState::Open,
             ..FindingInfo::default()
         }));
@@ -412,26 +553,66 @@ pub fn below_target(
     out
 }
 
+/// The SL-T, weakest SL-C and SL-A rows under the FR names, each cell four wide.
 fn vector_table(a: &Achieved) -> String {
-    use std::fmt::Write;
-    // Written into one string: there is a table per zone or conduit below target.
-    let mut out = format!("{:<6}", "");
+    let mut out = String::with_capacity(4 * (6 + 7 * 4));
+    out.push_str("      ");
     for name in FR_NAMES {
-        let _ = write!(out, "{name:>4}");
+        push_padded(&mut out, name, 4);
     }
     for (name, v) in [
         ("SL-T", Some(a.target)),
         ("SL-C", a.weakest_capability),
         ("SL-A", Some(a.achieved)),
     ] {
-        let _ = write!(out, "\n{name:<6}");
+        out.push('\n');
+        out.push_str(name);
+        out.push_str(&"      "[name.len().min(6)..]);
         for i in 0..7 {
             match v {
-                Some(v) => write!(out, "{:>4}", v.get(i)),
-                None => write!(out, "{:>4}", "-"),
+                Some(v) => push_number(&mut out, v.get(i), 4),
+                None => push_padded(&mut out, "-", 4),
             }
-            .ok();
         }
     }
     out
+}
+
+/// `[1, 2, 2, 2, 1, 2, 2]`, as `SlVector`'s `Display` writes it.
+fn push_vector(out: &mut String, v: SlVector) {
+    out.push('[');
+    for (i, level) in v.0.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_number(out, level, 0);
+    }
+    out.push(']');
+}
+
+/// `n` right-aligned in `width` columns, as `{n:>width}` writes it.
+fn push_number(out: &mut String, n: u8, width: usize) {
+    let digits = match n {
+        0..10 => 1,
+        10..100 => 2,
+        _ => 3,
+    };
+    for _ in digits..width {
+        out.push(' ');
+    }
+    if n >= 100 {
+        out.push(char::from(b'0' + n / 100));
+    }
+    if n >= 10 {
+        out.push(char::from(b'0' + n / 10 % 10));
+    }
+    out.push(char::from(b'0' + n % 10));
+}
+
+/// ASCII `text` right-aligned in `width` columns.
+fn push_padded(out: &mut String, text: &str, width: usize) {
+    for _ in text.len()..width {
+        out.push(' ');
+    }
+    out.push_str(text);
 }

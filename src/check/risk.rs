@@ -19,46 +19,97 @@ pub fn within(model: &Model, inner: ElemId, outer: ElemId) -> bool {
     model.enclosing(inner).any(|e| e == outer)
 }
 
-/// For each element, the findings about it or about something inside it, in report order:
-/// a compensation or suppression then looks only at the findings it can apply to.
-fn findings_inside(model: &Model, diagnostics: &[Diagnostic]) -> HashMap<ElemId, Vec<usize>> {
-    let mut inside: HashMap<ElemId, Vec<usize>> = HashMap::new();
-    for (i, d) in diagnostics.iter().enumerate() {
-        let Some(subject) = d.finding.as_deref().and_then(|f| model.lookup(&f.element)) else {
-            continue;
-        };
-        for around in model.enclosing(subject) {
-            inside.entry(around).or_default().push(i);
+/// For each element a compensation or suppression is written on, the findings about it or
+/// about something inside it, in report order: a record then looks only at the findings it
+/// can apply to. Only those elements are keys, so a finding costs a walk up its enclosing
+/// elements and a look-up at each step.
+struct Inside(HashMap<ElemId, Vec<usize>, foldhash::fast::FixedState>);
+
+impl Inside {
+    fn new(owners: impl IntoIterator<Item = ElemId>) -> Inside {
+        Inside(owners.into_iter().map(|e| (e, Vec::new())).collect())
+    }
+
+    /// Adds `diagnostics[from..]`, which follow the ones added before.
+    fn add(&mut self, model: &Model, diagnostics: &[Diagnostic], from: usize) {
+        if self.0.is_empty() {
+            return;
+        }
+        for (i, d) in diagnostics.iter().enumerate().skip(from) {
+            let Some(subject) = d.finding.as_deref().and_then(|f| model.lookup(&f.element)) else {
+                continue;
+            };
+            for around in model.enclosing(subject) {
+                if let Some(list) = self.0.get_mut(&around) {
+                    list.push(i);
+                }
+            }
         }
     }
-    inside
+
+    fn of(&self, element: ElemId) -> &[usize] {
+        self.0.get(&element).map_or(&[], Vec::as_slice)
+    }
 }
 
-fn same_rule(written: &str, code: &str, requirement: Option<&str>) -> bool {
-    let written = reqid::normalize(written).unwrap_or_else(|| written.to_ascii_lowercase());
-    written.eq_ignore_ascii_case(code) || requirement.is_some_and(|r| r == written)
+/// A rule or requirement id as a compensation or suppression writes it, normalised once,
+/// matched against findings.
+struct Written(String);
+
+impl Written {
+    fn new(written: &str) -> Written {
+        Written(reqid::normalize(written).unwrap_or_else(|| written.to_ascii_lowercase()))
+    }
+
+    /// Whether a finding of rule `code` bound to `requirement` is the one meant.
+    fn names(&self, code: &str, requirement: Option<&str>) -> bool {
+        self.0.eq_ignore_ascii_case(code) || requirement.is_some_and(|r| r == self.0)
+    }
 }
 
-/// `used`: compensations the policies already counted (capability gaps they covered).
-pub fn apply_compensations(
+/// Applies the compensations, then the suppressions, written in the model to the findings,
+/// and adds a finding for each record that is expired or matches nothing.
+/// `used_by_policies`: compensations the policies already counted (capability gaps they
+/// covered).
+pub fn apply(
     model: &Model,
     diagnostics: &mut Vec<Diagnostic>,
     today: Date,
     used_by_policies: &std::collections::HashSet<ElemId>,
 ) {
-    let inside = findings_inside(model, diagnostics);
+    let compensated = model
+        .all(ElementKind::Compensation)
+        .iter()
+        .filter_map(|&c| model.element(c).value("element").and_then(Value::as_ref));
+    let suppressed = model.suppressions.iter().filter_map(|s| s.element);
+    let mut inside = Inside::new(compensated.chain(suppressed));
+    inside.add(model, diagnostics, 0);
+    let before = diagnostics.len();
+    apply_compensations(model, diagnostics, today, used_by_policies, &inside);
+    // The compensations' own findings (expired, unused) can be suppressed too.
+    inside.add(model, diagnostics, before);
+    apply_suppressions(model, diagnostics, &inside);
+}
+
+fn apply_compensations(
+    model: &Model,
+    diagnostics: &mut Vec<Diagnostic>,
+    today: Date,
+    used_by_policies: &std::collections::HashSet<ElemId>,
+    inside: &Inside,
+) {
     let mut extra = Vec::new();
     for &comp in model.all(ElementKind::Compensation) {
         let record = model.element(comp);
         let Some(target) = record.value("element").and_then(Value::as_ref) else {
             continue;
         };
-        let requirements: Vec<String> = record
+        let requirements: Vec<Written> = record
             .value("requirement")
             .map(|v| {
                 v.as_list()
                     .iter()
-                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .filter_map(|r| r.as_str().map(Written::new))
                     .collect()
             })
             .unwrap_or_default();
@@ -81,7 +132,7 @@ pub fn apply_compensations(
             continue;
         }
         let mut used = used_by_policies.contains(&comp);
-        for &i in inside.get(&target).map_or(&[][..], Vec::as_slice) {
+        for &i in inside.of(target) {
             let d = &mut diagnostics[i];
             let Some(info) = d.finding.as_deref_mut() else {
                 continue;
@@ -91,7 +142,7 @@ pub fn apply_compensations(
             }
             let covers = requirements
                 .iter()
-                .any(|r| same_rule(r, &d.code, info.requirement.as_deref()));
+                .any(|r| r.names(&d.code, info.requirement.as_deref()));
             if covers {
                 used = true;
                 info.state = FindingState::Compensated {
@@ -132,29 +183,33 @@ pub fn apply_compensations(
     diagnostics.extend(extra);
 }
 
-pub fn apply_suppressions(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
-    let inside = findings_inside(model, diagnostics);
+fn apply_suppressions(model: &Model, diagnostics: &mut Vec<Diagnostic>, inside: &Inside) {
+    // Findings by file, for file-level suppressions; most models have none.
     let mut in_file: HashMap<FileId, Vec<usize>> = HashMap::new();
-    for (i, d) in diagnostics.iter().enumerate() {
-        if d.finding.is_some() {
-            in_file.entry(d.primary.file).or_default().push(i);
+    if model.suppressions.iter().any(|s| s.element.is_none()) {
+        for (i, d) in diagnostics.iter().enumerate() {
+            if d.finding.is_some() {
+                in_file.entry(d.primary.file).or_default().push(i);
+            }
         }
     }
     let mut extra = Vec::new();
     for suppression in &model.suppressions {
+        let rule = Written::new(&suppression.rule);
         let mut used = false;
         // Findings on the element or inside it; for a file-level suppression, those in its file.
         let candidates = match suppression.element {
-            Some(owner) => inside.get(&owner),
-            None => in_file.get(&suppression.at.file),
+            Some(owner) => inside.of(owner),
+            None => in_file
+                .get(&suppression.at.file)
+                .map_or(&[][..], Vec::as_slice),
         };
-        for &i in candidates.map_or(&[][..], Vec::as_slice) {
+        for &i in candidates {
             let d = &mut diagnostics[i];
             let Some(info) = d.finding.as_deref_mut() else {
                 continue;
             };
-            if info.state == FindingState::Open
-                && same_rule(&suppression.rule, &d.code, info.requirement.as_deref())
+            if info.state == FindingState::Open && rule.names(&d.code, info.requirement.as_deref())
             {
                 used = true;
                 info.state = FindingState::Suppressed {

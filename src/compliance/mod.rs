@@ -106,14 +106,17 @@ fn below(target: Option<SlVector>, achieved: Option<SlVector>) -> Option<bool> {
     Some((0..7).any(|fr| achieved.get(fr) < target.get(fr)))
 }
 
-impl From<&achieved::Status> for Status {
-    fn from(status: &achieved::Status) -> Status {
+impl Status {
+    /// A status of the check's computation, its reasons written out.
+    fn of(levels: &Achieved, model: &Model, status: achieved::Status) -> Status {
         match status {
             achieved::Status::Met => Status::Met,
-            achieved::Status::NotMet { reason } => Status::NotMet {
-                reason: reason.clone(),
+            achieved::Status::NotMet(reason) => Status::NotMet {
+                reason: levels.reason(model, reason),
             },
-            achieved::Status::Compensated { by } => Status::Compensated { by: by.clone() },
+            achieved::Status::Compensated(by) => Status::Compensated {
+                by: levels.compensated_by(model, by).to_string(),
+            },
             achieved::Status::EvidenceMissing => Status::EvidenceMissing,
             achieved::Status::NotSelected => Status::NotSelected,
         }
@@ -125,12 +128,17 @@ impl From<&achieved::Status> for Status {
 pub fn compute(report: &Report, catalogues: Option<&Catalogues>) -> Compliance {
     let mut compliance = from_model(&report.model);
     for levels in &report.achieved {
-        fill(&mut compliance, levels, catalogues);
+        fill(&mut compliance, &report.model, levels, catalogues);
     }
     compliance
 }
 
-fn fill(compliance: &mut Compliance, levels: &Achieved, catalogues: Option<&Catalogues>) {
+fn fill(
+    compliance: &mut Compliance,
+    model: &Model,
+    levels: &Achieved,
+    catalogues: Option<&Catalogues>,
+) {
     let title = |id: &str| {
         catalogues
             .and_then(|c| c.get(id))
@@ -146,12 +154,11 @@ fn fill(compliance: &mut Compliance, levels: &Achieved, catalogues: Option<&Cata
             zone.weakest_sl_c = levels.weakest_capability;
         }
         zone.requirements = levels
-            .requirements
-            .iter()
+            .requirements()
             .map(|(id, status)| RequirementStatus {
                 id: id.to_string(),
                 title: title(id),
-                status: status.into(),
+                status: Status::of(levels, model, status),
             })
             .collect();
     } else if let Some(conduit) = compliance
