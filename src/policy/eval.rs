@@ -163,8 +163,11 @@ pub struct Evaluator<'a> {
     slots: Vec<V>,
     /// Global collections as values, built once per evaluator: `roles` inside a loop
     /// would otherwise copy every role id on each iteration.
-    globals: HashMap<Global, Rc<Vec<V>>>,
+    globals: [Option<Rc<Vec<V>>>; GLOBAL_SLOTS],
 }
+
+/// One slot per element kind, and one for the FR names.
+const GLOBAL_SLOTS: usize = ElementKind::ALL.len() + 1;
 
 impl<'a> Evaluator<'a> {
     pub fn new(
@@ -184,7 +187,7 @@ impl<'a> Evaluator<'a> {
             today,
             steps: 0,
             slots: Vec::new(),
-            globals: HashMap::new(),
+            globals: Default::default(),
         }
     }
 
@@ -231,7 +234,7 @@ impl<'a> Evaluator<'a> {
                 Ok(())
             }
             Step::Where(condition) => {
-                if self.eval(condition)?.truthy() {
+                if self.truth(condition)? {
                     self.steps_from(policy, index + 1, hits)?;
                 }
                 Ok(())
@@ -241,7 +244,7 @@ impl<'a> Evaluator<'a> {
                 self.steps_from(policy, index + 1, hits)
             }
             Step::Require(condition) => {
-                if !self.eval(condition)?.truthy() {
+                if !self.truth(condition)? {
                     self.steps_from(policy, index + 1, hits)?;
                 }
                 Ok(())
@@ -458,12 +461,73 @@ impl<'a> Evaluator<'a> {
 
     pub fn eval(&mut self, e: &CExpr) -> Result<V, BudgetExceeded> {
         self.tick()?;
+        self.eval_counted(e)
+    }
+
+    /// [`Evaluator::eval`] once its step is counted. The common forms are answered here; the
+    /// rest go to [`Evaluator::eval_rare`], which keeps this function (entered for every node of
+    /// every expression) small.
+    fn eval_counted(&mut self, e: &CExpr) -> Result<V, BudgetExceeded> {
+        use super::ast::BinOp as B;
+        Ok(match &e.kind {
+            CKind::Var(slot) => self.slots[*slot].clone(),
+            CKind::Attr(base, name) => match self.element(base)? {
+                Some(id) => self
+                    .model
+                    .element(id)
+                    .value(name)
+                    .map_or(V::None, |v| self.value(v)),
+                None => V::None,
+            },
+            CKind::Prop(base, d) => match self.element(base)? {
+                Some(id) => self.derived(id, *d),
+                None => V::None,
+            },
+            CKind::Call(builtin, args) => self.call(*builtin, args)?,
+            CKind::Binary(op @ (B::Add | B::Sub), l, r) => self.arithmetic(*op, l, r)?,
+            CKind::Binary(op, l, r) => V::Bool(self.condition(*op, l, r)?),
+            CKind::Not(inner) => V::Bool(!self.truth(inner)?),
+            CKind::Str(s) => V::Str(s.clone()),
+            CKind::Word(w) => V::Word(w),
+            CKind::Global(g) => self.global(*g),
+            _ => self.eval_rare(e)?,
+        })
+    }
+
+    /// Whether a condition holds: `eval(e)?.truthy()`, without building a value for the
+    /// comparisons and connectives that conditions are made of.
+    fn truth(&mut self, e: &CExpr) -> Result<bool, BudgetExceeded> {
+        use super::ast::BinOp as B;
+        self.tick()?;
+        match &e.kind {
+            CKind::Binary(op, l, r) if !matches!(op, B::Add | B::Sub) => self.condition(*op, l, r),
+            CKind::Not(inner) => Ok(!self.truth(inner)?),
+            _ => Ok(self.eval_counted(e)?.truthy()),
+        }
+    }
+
+    /// The element an expression evaluates to, if it is one: `eval` for the base of an
+    /// attribute or property, counting the same steps, without copying a variable's value.
+    fn element(&mut self, e: &CExpr) -> Result<Option<ElemId>, BudgetExceeded> {
+        if let CKind::Var(slot) = e.kind {
+            self.tick()?;
+            return Ok(match self.slots[slot] {
+                V::Elem(id) => Some(id),
+                _ => None,
+            });
+        }
+        Ok(match self.eval(e)? {
+            V::Elem(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    #[inline(never)]
+    fn eval_rare(&mut self, e: &CExpr) -> Result<V, BudgetExceeded> {
         Ok(match &e.kind {
             CKind::None => V::None,
             CKind::Bool(b) => V::Bool(*b),
             CKind::Num(n) => V::Num(*n),
-            CKind::Str(s) => V::Str(s.clone()),
-            CKind::Word(w) => V::Word(w),
             CKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
@@ -471,28 +535,14 @@ impl<'a> Evaluator<'a> {
                 }
                 list(out)
             }
-            CKind::Var(slot) => self.slots[*slot].clone(),
-            CKind::Global(g) => self.global(*g),
-            CKind::Attr(base, name) => match self.eval(base)? {
-                V::Elem(id) => self
-                    .model
-                    .element(id)
-                    .value(name)
-                    .map_or(V::None, |v| self.value(v)),
-                _ => V::None,
-            },
-            CKind::Custom(base, name) => match self.eval(base)? {
-                V::Elem(id) => self
+            CKind::Custom(base, name) => match self.element(base)? {
+                Some(id) => self
                     .model
                     .element(id)
                     .custom
                     .get(name)
                     .map_or(V::None, |a| self.value(&a.value)),
-                _ => V::None,
-            },
-            CKind::Prop(base, d) => match self.eval(base)? {
-                V::Elem(id) => self.derived(id, *d),
-                _ => V::None,
+                None => V::None,
             },
             CKind::Fr(base, i) => match self.eval(base)? {
                 V::Sl(sl) => V::Num(f64::from(sl.get(*i))),
@@ -520,15 +570,25 @@ impl<'a> Evaluator<'a> {
                 let b = self.eval(base)?;
                 self.field(b, *f)
             }
-            CKind::Call(builtin, args) => self.call(*builtin, args)?,
-            CKind::Not(inner) => V::Bool(!self.eval(inner)?.truthy()),
-            CKind::Binary(op, l, r) => self.binary(*op, l, r)?,
+            CKind::Var(_)
+            | CKind::Attr(..)
+            | CKind::Prop(..)
+            | CKind::Call(..)
+            | CKind::Binary(..)
+            | CKind::Not(_)
+            | CKind::Str(_)
+            | CKind::Word(_)
+            | CKind::Global(_) => self.eval_counted(e)?,
         })
     }
 
     fn global(&mut self, g: Global) -> V {
         let model = self.model;
-        let items = self.globals.entry(g).or_insert_with(|| {
+        let slot = match g {
+            Global::Of(kind) => kind as usize,
+            Global::Frs => GLOBAL_SLOTS - 1,
+        };
+        let items = self.globals[slot].get_or_insert_with(|| {
             Rc::new(match g {
                 Global::Of(kind) => model.all(kind).iter().map(|e| V::Elem(*e)).collect(),
                 Global::Frs => FR_NAMES.iter().map(|n| V::Word(n)).collect(),
@@ -693,7 +753,7 @@ impl<'a> Evaluator<'a> {
         item: V,
     ) -> Result<bool, BudgetExceeded> {
         self.slots[slot] = item;
-        Ok(self.eval(body)?.truthy())
+        self.truth(body)
     }
 
     fn call(&mut self, builtin: Builtin, args: &[CArg]) -> Result<V, BudgetExceeded> {
@@ -706,9 +766,9 @@ impl<'a> Evaluator<'a> {
             })) = args.first()
         {
             self.tick()?;
-            let set = match self.eval(base)? {
-                V::Elem(id) => self.model.element(id).value(name).is_some_and(is_set),
-                _ => false,
+            let set = match self.element(base)? {
+                Some(id) => self.model.element(id).value(name).is_some_and(is_set),
+                None => false,
             };
             return Ok(V::Bool(set));
         }
@@ -1128,44 +1188,64 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn binary(&mut self, op: super::ast::BinOp, l: &CExpr, r: &CExpr) -> Result<V, BudgetExceeded> {
+    /// `l op r` for the operators that give a boolean: all but `+` and `-`.
+    fn condition(
+        &mut self,
+        op: super::ast::BinOp,
+        l: &CExpr,
+        r: &CExpr,
+    ) -> Result<bool, BudgetExceeded> {
         use super::ast::BinOp as B;
-        if op == B::And {
-            return Ok(V::Bool(self.eval(l)?.truthy() && self.eval(r)?.truthy()));
-        }
-        if op == B::Or {
-            return Ok(V::Bool(self.eval(l)?.truthy() || self.eval(r)?.truthy()));
-        }
-        if matches!(op, B::In | B::NotIn)
-            && let Some(found) = self.membership(l, r)?
-        {
-            return Ok(V::Bool(found == (op == B::In)));
+        match op {
+            B::And => return Ok(self.truth(l)? && self.truth(r)?),
+            B::Or => return Ok(self.truth(l)? || self.truth(r)?),
+            B::Add | B::Sub => return Ok(self.arithmetic(op, l, r)?.truthy()),
+            B::In | B::NotIn => {
+                if let Some(found) = self.membership(l, r)? {
+                    return Ok(found == (op == B::In));
+                }
+            }
+            _ => {}
         }
         let a = self.eval(l)?;
         let b = self.eval(r)?;
         Ok(match op {
-            B::Eq => V::Bool(equal(&a, &b)),
-            B::Ne => V::Bool(!equal(&a, &b)),
-            B::In => V::Bool(contains(&b, &a)),
-            B::NotIn => V::Bool(!contains(&b, &a)),
-            B::Lt | B::Le | B::Gt | B::Ge => {
+            B::Eq => equal(&a, &b),
+            B::Ne => !equal(&a, &b),
+            B::In => contains(&b, &a),
+            B::NotIn => !contains(&b, &a),
+            _ => {
                 let ordering = match (&a, &b) {
                     (V::Num(x), V::Num(y)) => x.partial_cmp(y),
                     (V::Date(x), V::Date(y)) => Some(x.cmp(y)),
                     _ => None,
                 };
-                V::Bool(ordering.is_some_and(|o| match op {
+                ordering.is_some_and(|o| match op {
                     B::Lt => o.is_lt(),
                     B::Le => o.is_le(),
                     B::Gt => o.is_gt(),
                     _ => o.is_ge(),
-                }))
+                })
             }
-            B::Add | B::Sub => match (a.num(), b.num()) {
-                (Some(x), Some(y)) => V::Num(if op == B::Add { x + y } else { x - y }),
-                _ => V::None,
-            },
-            B::And | B::Or => unreachable!("handled above"),
+        })
+    }
+
+    /// `l + r` and `l - r`.
+    fn arithmetic(
+        &mut self,
+        op: super::ast::BinOp,
+        l: &CExpr,
+        r: &CExpr,
+    ) -> Result<V, BudgetExceeded> {
+        let a = self.eval(l)?;
+        let b = self.eval(r)?;
+        Ok(match (a.num(), b.num()) {
+            (Some(x), Some(y)) => V::Num(if op == super::ast::BinOp::Add {
+                x + y
+            } else {
+                x - y
+            }),
+            _ => V::None,
         })
     }
 }
@@ -1189,7 +1269,7 @@ impl Evaluator<'_> {
             CKind::Attr(base, name) => {
                 let needle = self.eval(l)?;
                 self.tick()?;
-                let V::Elem(id) = self.eval(base)? else {
+                let Some(id) = self.element(base)? else {
                     return Ok(Some(false));
                 };
                 let Some(value) = self.model.element(id).value(name) else {
