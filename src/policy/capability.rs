@@ -57,6 +57,49 @@ pub fn gaps(
     out
 }
 
+/// [`gaps`] for every FR of one component (indexed by FR), reading the component's zone, levels
+/// and `provides` once instead of once per FR.
+pub fn gaps_by_fr(
+    model: &Model,
+    catalogues: &Catalogues,
+    component: ElemId,
+    today: Date,
+) -> [Gaps; 7] {
+    let mut out: [Gaps; 7] = Default::default();
+    let c = model.element(component);
+    let Some(zone) = model.zone_of(component) else {
+        return out;
+    };
+    let (Some(target), Some(capability)) =
+        (model.element(zone).sl("sl_target"), c.sl("sl_capability"))
+    else {
+        return out;
+    };
+    let mut provides = None;
+    for (fr, gaps) in out.iter_mut().enumerate() {
+        let (target, capability) = (target.get(fr), capability.get(fr));
+        if target == 0 || capability >= target {
+            continue;
+        }
+        let provides = provides.get_or_insert_with(|| requirement_list(c.value("provides")));
+        for r in catalogues
+            .requirements
+            .iter()
+            .filter(|r| r.fr == Some(fr) && r.is_checked_by(CheckKind::Capability))
+        {
+            let needed = r.selected_at(target) && !(capability > 0 && r.selected_at(capability));
+            if !needed || provides.contains(&r.id) {
+                continue;
+            }
+            match compensation_for(model, &r.id, component, today) {
+                Some(by) => gaps.covered.push((r.id.as_str().into(), by)),
+                None => gaps.open.push(r.id.as_str().into()),
+            }
+        }
+    }
+    out
+}
+
 /// Evidence-checked requirements selected at the zone's SL-T with no evidence record covering
 /// the zone (a record scoped to the zone, to a zone around it, to something inside it, or to
 /// the whole system) and no compensation.

@@ -5,7 +5,7 @@
 //! cached per run where the question allows it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -120,27 +120,33 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct BudgetExceeded;
 
+/// The evaluator's maps and sets are keyed by element ids and looked up for every item of a
+/// loop; foldhash is several times cheaper per look-up than std's SipHash, and nothing here is
+/// keyed by input an attacker could choose to collide.
+type Map<K, T> = HashMap<K, T, foldhash::fast::FixedState>;
+pub(super) type Set<K> = HashSet<K, foldhash::fast::FixedState>;
+
 /// A breadth-first tree: zone -> (conduit it was entered by, zone it was entered from).
-type BfsTree = HashMap<ElemId, (ElemId, ElemId)>;
+type BfsTree = Map<ElemId, (ElemId, ElemId)>;
 
 /// Per-run caches shared by all policies.
 #[derive(Default)]
 pub struct Caches {
     /// (from zone, condition id) -> breadth-first tree: zone -> (conduit, previous zone)
-    trees: RefCell<HashMap<(ElemId, usize), Rc<BfsTree>>>,
-    reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    trees: RefCell<Map<(ElemId, usize), Rc<BfsTree>>>,
+    reach: RefCell<Map<ElemId, Rc<Set<ElemId>>>>,
     /// Host device -> the applications whose `host` it is, built on first use.
-    hosted: std::cell::OnceCell<HashMap<ElemId, Vec<ElemId>>>,
+    hosted: std::cell::OnceCell<Map<ElemId, Vec<ElemId>>>,
     /// Compensations that covered a gap inside `unmet`, so they are not reported as unused.
-    pub used_compensations: RefCell<std::collections::HashSet<ElemId>>,
+    pub used_compensations: RefCell<Set<ElemId>>,
     /// component -> the zones (and everything around them) its flows reach, for `serves`.
-    flow_reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    flow_reach: RefCell<Map<ElemId, Rc<Set<ElemId>>>>,
 }
 
 impl Caches {
-    fn hosted(&self, model: &Model) -> &HashMap<ElemId, Vec<ElemId>> {
+    fn hosted(&self, model: &Model) -> &Map<ElemId, Vec<ElemId>> {
         self.hosted.get_or_init(|| {
-            let mut map: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
+            let mut map: Map<ElemId, Vec<ElemId>> = Map::default();
             for &c in model.all(ElementKind::Component) {
                 if let Some(host) = model.element(c).value("host").and_then(Value::as_ref) {
                     map.entry(host).or_default().push(c);
@@ -161,6 +167,8 @@ pub struct Evaluator<'a> {
     pub today: Date,
     steps: u64,
     slots: Vec<V>,
+    /// The running policy's requirement, looked up in the catalogues once per run.
+    requirement: Option<&'a super::catalogue::Requirement>,
     /// Global collections as values, built once per evaluator: `roles` inside a loop
     /// would otherwise copy every role id on each iteration.
     globals: [Option<Rc<Vec<V>>>; GLOBAL_SLOTS],
@@ -187,6 +195,7 @@ impl<'a> Evaluator<'a> {
             today,
             steps: 0,
             slots: Vec::new(),
+            requirement: None,
             globals: Default::default(),
         }
     }
@@ -195,6 +204,11 @@ impl<'a> Evaluator<'a> {
     pub fn run(&mut self, policy: &CompiledPolicy) -> Result<Vec<Hit>, BudgetExceeded> {
         self.steps = 0;
         self.slots = vec![V::None; policy.slots];
+        let catalogues = self.catalogues;
+        self.requirement = policy
+            .requirement
+            .as_deref()
+            .and_then(|id| catalogues.get(id));
         let mut hits = Vec::new();
         self.steps_from(policy, 0, &mut hits)?;
         Ok(hits)
@@ -254,12 +268,7 @@ impl<'a> Evaluator<'a> {
 
     /// Whether the policy's requirement is selected for the current binding.
     fn applies(&mut self, policy: &CompiledPolicy) -> Result<bool, BudgetExceeded> {
-        let catalogues = self.catalogues;
-        let Some(requirement) = policy
-            .requirement
-            .as_deref()
-            .and_then(|id| catalogues.get(id))
-        else {
+        let Some(requirement) = self.requirement else {
             return Ok(true);
         };
         let targets = match &policy.target {
@@ -271,7 +280,7 @@ impl<'a> Evaluator<'a> {
         };
         Ok(targets
             .iter()
-            .any(|t| matches!(t, V::Elem(e) if self.selected(&requirement.id, *e))))
+            .any(|t| matches!(t, V::Elem(e) if self.requirement_selected(requirement, *e))))
     }
 
     fn primary(
@@ -895,7 +904,7 @@ impl<'a> Evaluator<'a> {
                 // Elements (the usual case) are told apart by id through a set; other values
                 // by comparison with the values kept so far.
                 let mut out: Vec<V> = Vec::new();
-                let mut seen = std::collections::HashSet::new();
+                let mut seen = Set::default();
                 for item in first.into_items().iter() {
                     let new = match item {
                         V::Elem(id) => seen.insert(*id),
@@ -1028,12 +1037,11 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn reach(&self, from: ElemId) -> Rc<std::collections::HashSet<ElemId>> {
+    fn reach(&self, from: ElemId) -> Rc<Set<ElemId>> {
         if let Some(r) = self.caches.reach.borrow().get(&from) {
             return r.clone();
         }
-        let set: Rc<std::collections::HashSet<ElemId>> =
-            Rc::new(self.model.graph.reachable(from).into_iter().collect());
+        let set: Rc<Set<ElemId>> = Rc::new(self.model.graph.reachable(from).into_iter().collect());
         self.caches.reach.borrow_mut().insert(from, set.clone());
         set
     }
@@ -1093,8 +1101,8 @@ impl<'a> Evaluator<'a> {
         &mut self,
         from: ElemId,
         lambda: Option<(usize, &CExpr)>,
-    ) -> Result<HashMap<ElemId, (ElemId, ElemId)>, BudgetExceeded> {
-        let mut tree: HashMap<ElemId, (ElemId, ElemId)> = HashMap::new();
+    ) -> Result<BfsTree, BudgetExceeded> {
+        let mut tree = BfsTree::default();
         let mut queue = std::collections::VecDeque::from([from]);
         while let Some(zone) = queue.pop_front() {
             if zone != from {
@@ -1140,7 +1148,7 @@ impl<'a> Evaluator<'a> {
 
     /// Everything the other ends of a component's flows lie in, computed once per component
     /// and run.
-    fn flow_reach(&self, component: ElemId) -> Rc<std::collections::HashSet<ElemId>> {
+    fn flow_reach(&self, component: ElemId) -> Rc<Set<ElemId>> {
         if let Some(r) = self.caches.flow_reach.borrow().get(&component) {
             return r.clone();
         }
@@ -1154,9 +1162,14 @@ impl<'a> Evaluator<'a> {
 
     /// Whether the catalogue selects requirement `id` at the element's SL-T.
     pub fn selected(&self, id: &str, element: ElemId) -> bool {
-        let Some(r) = self.catalogues.get(id) else {
-            return false;
-        };
+        match self.catalogues.get(id) {
+            Some(r) => self.requirement_selected(r, element),
+            None => false,
+        }
+    }
+
+    /// [`Evaluator::selected`] for a requirement already looked up.
+    fn requirement_selected(&self, r: &super::catalogue::Requirement, element: ElemId) -> bool {
         let Some(fr) = r.fr else { return true };
         self.any_target_level(element, fr, |l| l > 0 && r.selected_at(l))
     }
@@ -1378,9 +1391,9 @@ fn reads_only_or_own(e: &CExpr, _slot: usize) -> bool {
 
 /// Everything the other ends of a component's flows lie in: their zones and the zones and sites
 /// around them (the `serves` rule for components that list no `serves`).
-pub(super) fn flow_reach(model: &Model, component: ElemId) -> std::collections::HashSet<ElemId> {
+pub(super) fn flow_reach(model: &Model, component: ElemId) -> Set<ElemId> {
     let m = model;
-    let mut reached = std::collections::HashSet::new();
+    let mut reached = Set::default();
     let flows = m
         .graph
         .flows_at(component, petgraph::Direction::Outgoing)
