@@ -404,7 +404,15 @@ impl<'a> Evaluator<'a> {
     }
 
     fn render(&mut self, parts: &[CPart]) -> Result<String, BudgetExceeded> {
-        let mut out = String::new();
+        // Room for the text and a qualified id or so per hole, so the string rarely grows.
+        let room: usize = parts
+            .iter()
+            .map(|p| match p {
+                CPart::Text(t) => t.len(),
+                CPart::Hole(_) => 32,
+            })
+            .sum();
+        let mut out = String::with_capacity(room);
         for part in parts {
             match part {
                 CPart::Text(t) => out.push_str(t),
