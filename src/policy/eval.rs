@@ -214,6 +214,16 @@ impl<'a> Evaluator<'a> {
         Ok(hits)
     }
 
+    /// `n` steps at once, for work that stands for `n` evaluations without side effects.
+    fn tick_n(&mut self, n: usize) -> Result<(), BudgetExceeded> {
+        self.steps += n as u64;
+        if self.steps > self.budget {
+            Err(BudgetExceeded)
+        } else {
+            Ok(())
+        }
+    }
+
     fn tick(&mut self) -> Result<(), BudgetExceeded> {
         self.steps += 1;
         if self.steps > self.budget {
@@ -1228,6 +1238,15 @@ impl<'a> Evaluator<'a> {
             }
             _ => {}
         }
+        if matches!(op, B::Eq | B::Ne)
+            && let Some(literal) = literal_text(r)
+        {
+            // `x.kind == enterprise`: compared with the word itself (one step, as evaluating
+            // the literal would take).
+            let a = self.eval(l)?;
+            self.tick()?;
+            return Ok(literal_equal(literal, &a) == (op == B::Eq));
+        }
         let a = self.eval(l)?;
         let b = self.eval(r)?;
         Ok(match op {
@@ -1277,6 +1296,17 @@ impl Evaluator<'_> {
     /// the general path must answer.
     fn membership(&mut self, l: &CExpr, r: &CExpr) -> Result<Option<bool>, BudgetExceeded> {
         match &r.kind {
+            CKind::List(items) if items.iter().all(|i| literal_text(i).is_some()) => {
+                // `x in [a, b, c]` of words or strings: compared with the words themselves,
+                // counting the step each item's evaluation would take, up to the first match.
+                let needle = self.eval(l)?;
+                self.tick()?;
+                let position = items
+                    .iter()
+                    .position(|i| literal_text(i).is_some_and(|t| literal_equal(t, &needle)));
+                self.tick_n(position.map_or(items.len(), |p| p + 1))?;
+                Ok(Some(position.is_some()))
+            }
             CKind::List(items) => {
                 let needle = self.eval(l)?;
                 self.tick()?;
@@ -1349,6 +1379,34 @@ fn value_equal(item: &Value, needle: &V) -> Option<bool> {
         Value::Date(d) => matches!(needle, V::Date(x) if x == d),
         _ => return None,
     })
+}
+
+/// The text of a word or string literal.
+fn literal_text(e: &CExpr) -> Option<&str> {
+    match &e.kind {
+        CKind::Word(w) => Some(w),
+        CKind::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// `equal(v, literal)` for a word or string literal, without making a value of the literal.
+fn literal_equal(literal: &str, v: &V) -> bool {
+    match v {
+        V::Str(s) => same_text(s, literal),
+        V::Word(w) => same_text(w, literal),
+        // A service compares equal to its protocol word.
+        V::Service(protocol, _) => literal_equal(literal, protocol),
+        _ => false,
+    }
+}
+
+/// `a == b`; most words compared differ in length or first letter, and most that match are
+/// the vocabulary's own string.
+fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && (std::ptr::eq(a.as_ptr(), b.as_ptr())
+            || (a.as_bytes().first() == b.as_bytes().first() && a == b))
 }
 
 fn equal(a: &V, b: &V) -> bool {
