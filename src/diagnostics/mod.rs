@@ -139,7 +139,15 @@ pub fn fingerprint(rule: &str, element_qid: &str) -> String {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("{hash:016x}")
+    // `format!("{hash:016x}")` without the formatting machinery (a finding's identity is
+    // computed for every finding).
+    let mut out = String::with_capacity(16);
+    for shift in (0..16).rev() {
+        out.push(char::from(
+            b"0123456789abcdef"[((hash >> (shift * 4)) & 0xf) as usize],
+        ));
+    }
+    out
 }
 
 impl Diagnostic {

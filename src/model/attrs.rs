@@ -31,7 +31,7 @@ impl Attrs {
     }
 
     pub fn get(&self, name: &str) -> Option<&Attr> {
-        match self.own.iter().find(|(n, _)| *n == name) {
+        match self.own.iter().find(|(n, _)| same_name(n, name)) {
             Some((_, attr)) => Some(attr),
             None => self.inherited.as_ref().and_then(|i| i.get(name)),
         }
@@ -95,6 +95,15 @@ impl Attrs {
     pub(super) fn shrink_to_fit(&mut self) {
         self.own.shrink_to_fit();
     }
+}
+
+/// `stored == asked`, cheaper for the usual case: the names stored are the vocabulary's own
+/// strings, and the policies ask with the same strings, so a pointer comparison settles a hit;
+/// a different first byte settles most misses without calling `memcmp`.
+fn same_name(stored: &str, asked: &str) -> bool {
+    stored.len() == asked.len()
+        && (std::ptr::eq(stored.as_ptr(), asked.as_ptr())
+            || (stored.as_bytes().first() == asked.as_bytes().first() && stored == asked))
 }
 
 /// Equal when they hold the same attributes, whether set or shared.

@@ -5,7 +5,7 @@
 use super::catalogue::{Catalogues, CheckKind, Requirement};
 use std::sync::Arc;
 
-use crate::model::{Date, ElemId, Model, Value};
+use crate::model::{Date, ElemId, Model, SlVector, Value};
 
 /// The capability requirements one component leaves open for one FR.
 #[derive(Debug, Default)]
@@ -26,20 +26,75 @@ pub fn gaps(
     today: Date,
 ) -> Gaps {
     let mut out = Gaps::default();
-    let c = model.element(component);
-    let Some(zone) = model.zone_of(component) else {
-        return out;
-    };
-    let (Some(target), Some(capability)) =
-        (model.element(zone).sl("sl_target"), c.sl("sl_capability"))
-    else {
-        return out;
-    };
-    let (target, capability) = (target.get(fr), capability.get(fr));
-    if target == 0 || capability >= target {
-        return out;
+    if let Some((target, capability)) = levels(model, component) {
+        let mut provides = None;
+        fr_gaps(
+            model,
+            catalogues,
+            component,
+            fr,
+            (target.get(fr), capability.get(fr)),
+            &mut provides,
+            today,
+            &mut out,
+        );
     }
-    let provides = requirement_list(c.value("provides"));
+    out
+}
+
+/// [`gaps`] for every FR of one component (indexed by FR), reading the component's zone, levels
+/// and `provides` once instead of once per FR.
+pub fn gaps_by_fr(
+    model: &Model,
+    catalogues: &Catalogues,
+    component: ElemId,
+    today: Date,
+) -> [Gaps; 7] {
+    let mut out: [Gaps; 7] = Default::default();
+    if let Some((target, capability)) = levels(model, component) {
+        let mut provides = None;
+        for (fr, gaps) in out.iter_mut().enumerate() {
+            let levels = (target.get(fr), capability.get(fr));
+            fr_gaps(
+                model,
+                catalogues,
+                component,
+                fr,
+                levels,
+                &mut provides,
+                today,
+                gaps,
+            );
+        }
+    }
+    out
+}
+
+/// The component's zone's SL-T and its own SL-C, when both are known.
+fn levels(model: &Model, component: ElemId) -> Option<(SlVector, SlVector)> {
+    let zone = model.zone_of(component)?;
+    let target = model.element(zone).sl("sl_target")?;
+    let capability = model.element(component).sl("sl_capability")?;
+    Some((target, capability))
+}
+
+/// The gaps of one FR at the given (SL-T, SL-C) into `out`; `provides` is read on first need.
+#[allow(clippy::too_many_arguments)]
+fn fr_gaps(
+    model: &Model,
+    catalogues: &Catalogues,
+    component: ElemId,
+    fr: usize,
+    (target, capability): (u8, u8),
+    provides: &mut Option<Vec<String>>,
+    today: Date,
+    out: &mut Gaps,
+) {
+    if target == 0 || capability >= target {
+        return;
+    }
+    let provides = provides
+        .get_or_insert_with(|| requirement_list(model.element(component).value("provides")));
     for r in catalogues
         .requirements
         .iter()
@@ -54,7 +109,6 @@ pub fn gaps(
             None => out.open.push(r.id.as_str().into()),
         }
     }
-    out
 }
 
 /// Evidence-checked requirements selected at the zone's SL-T with no evidence record covering

@@ -83,7 +83,8 @@ impl Requirement {
 #[derive(Debug, Default)]
 pub struct Catalogues {
     pub requirements: Vec<Requirement>,
-    index: HashMap<String, usize>,
+    /// Requirement id -> position; asked once per breach and per `selected`, so foldhash.
+    index: HashMap<String, usize, foldhash::fast::FixedState>,
     /// catalogue id -> title
     pub titles: Vec<(String, String)>,
 }

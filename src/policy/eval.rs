@@ -5,7 +5,7 @@
 //! cached per run where the question allows it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -120,27 +120,33 @@ pub struct Hit {
 #[derive(Debug, Clone, Copy)]
 pub struct BudgetExceeded;
 
+/// The evaluator's maps and sets are keyed by element ids and looked up for every item of a
+/// loop; foldhash is several times cheaper per look-up than std's SipHash, and nothing here is
+/// keyed by input an attacker could choose to collide.
+type Map<K, T> = HashMap<K, T, foldhash::fast::FixedState>;
+pub(super) type Set<K> = HashSet<K, foldhash::fast::FixedState>;
+
 /// A breadth-first tree: zone -> (conduit it was entered by, zone it was entered from).
-type BfsTree = HashMap<ElemId, (ElemId, ElemId)>;
+type BfsTree = Map<ElemId, (ElemId, ElemId)>;
 
 /// Per-run caches shared by all policies.
 #[derive(Default)]
 pub struct Caches {
     /// (from zone, condition id) -> breadth-first tree: zone -> (conduit, previous zone)
-    trees: RefCell<HashMap<(ElemId, usize), Rc<BfsTree>>>,
-    reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    trees: RefCell<Map<(ElemId, usize), Rc<BfsTree>>>,
+    reach: RefCell<Map<ElemId, Rc<Set<ElemId>>>>,
     /// Host device -> the applications whose `host` it is, built on first use.
-    hosted: std::cell::OnceCell<HashMap<ElemId, Vec<ElemId>>>,
+    hosted: std::cell::OnceCell<Map<ElemId, Vec<ElemId>>>,
     /// Compensations that covered a gap inside `unmet`, so they are not reported as unused.
-    pub used_compensations: RefCell<std::collections::HashSet<ElemId>>,
+    pub used_compensations: RefCell<Set<ElemId>>,
     /// component -> the zones (and everything around them) its flows reach, for `serves`.
-    flow_reach: RefCell<HashMap<ElemId, Rc<std::collections::HashSet<ElemId>>>>,
+    flow_reach: RefCell<Map<ElemId, Rc<Set<ElemId>>>>,
 }
 
 impl Caches {
-    fn hosted(&self, model: &Model) -> &HashMap<ElemId, Vec<ElemId>> {
+    fn hosted(&self, model: &Model) -> &Map<ElemId, Vec<ElemId>> {
         self.hosted.get_or_init(|| {
-            let mut map: HashMap<ElemId, Vec<ElemId>> = HashMap::new();
+            let mut map: Map<ElemId, Vec<ElemId>> = Map::default();
             for &c in model.all(ElementKind::Component) {
                 if let Some(host) = model.element(c).value("host").and_then(Value::as_ref) {
                     map.entry(host).or_default().push(c);
@@ -161,10 +167,15 @@ pub struct Evaluator<'a> {
     pub today: Date,
     steps: u64,
     slots: Vec<V>,
+    /// The running policy's requirement, looked up in the catalogues once per run.
+    requirement: Option<&'a super::catalogue::Requirement>,
     /// Global collections as values, built once per evaluator: `roles` inside a loop
     /// would otherwise copy every role id on each iteration.
-    globals: HashMap<Global, Rc<Vec<V>>>,
+    globals: [Option<Rc<Vec<V>>>; GLOBAL_SLOTS],
 }
+
+/// One slot per element kind, and one for the FR names.
+const GLOBAL_SLOTS: usize = ElementKind::ALL.len() + 1;
 
 impl<'a> Evaluator<'a> {
     pub fn new(
@@ -184,7 +195,8 @@ impl<'a> Evaluator<'a> {
             today,
             steps: 0,
             slots: Vec::new(),
-            globals: HashMap::new(),
+            requirement: None,
+            globals: Default::default(),
         }
     }
 
@@ -192,9 +204,24 @@ impl<'a> Evaluator<'a> {
     pub fn run(&mut self, policy: &CompiledPolicy) -> Result<Vec<Hit>, BudgetExceeded> {
         self.steps = 0;
         self.slots = vec![V::None; policy.slots];
+        let catalogues = self.catalogues;
+        self.requirement = policy
+            .requirement
+            .as_deref()
+            .and_then(|id| catalogues.get(id));
         let mut hits = Vec::new();
         self.steps_from(policy, 0, &mut hits)?;
         Ok(hits)
+    }
+
+    /// `n` steps at once, for work that stands for `n` evaluations without side effects.
+    fn tick_n(&mut self, n: usize) -> Result<(), BudgetExceeded> {
+        self.steps += n as u64;
+        if self.steps > self.budget {
+            Err(BudgetExceeded)
+        } else {
+            Ok(())
+        }
     }
 
     fn tick(&mut self) -> Result<(), BudgetExceeded> {
@@ -231,7 +258,7 @@ impl<'a> Evaluator<'a> {
                 Ok(())
             }
             Step::Where(condition) => {
-                if self.eval(condition)?.truthy() {
+                if self.truth(condition)? {
                     self.steps_from(policy, index + 1, hits)?;
                 }
                 Ok(())
@@ -241,7 +268,7 @@ impl<'a> Evaluator<'a> {
                 self.steps_from(policy, index + 1, hits)
             }
             Step::Require(condition) => {
-                if !self.eval(condition)?.truthy() {
+                if !self.truth(condition)? {
                     self.steps_from(policy, index + 1, hits)?;
                 }
                 Ok(())
@@ -251,12 +278,7 @@ impl<'a> Evaluator<'a> {
 
     /// Whether the policy's requirement is selected for the current binding.
     fn applies(&mut self, policy: &CompiledPolicy) -> Result<bool, BudgetExceeded> {
-        let catalogues = self.catalogues;
-        let Some(requirement) = policy
-            .requirement
-            .as_deref()
-            .and_then(|id| catalogues.get(id))
-        else {
+        let Some(requirement) = self.requirement else {
             return Ok(true);
         };
         let targets = match &policy.target {
@@ -268,7 +290,7 @@ impl<'a> Evaluator<'a> {
         };
         Ok(targets
             .iter()
-            .any(|t| matches!(t, V::Elem(e) if self.selected(&requirement.id, *e))))
+            .any(|t| matches!(t, V::Elem(e) if self.requirement_selected(requirement, *e))))
     }
 
     fn primary(
@@ -392,7 +414,15 @@ impl<'a> Evaluator<'a> {
     }
 
     fn render(&mut self, parts: &[CPart]) -> Result<String, BudgetExceeded> {
-        let mut out = String::new();
+        // Room for the text and a qualified id or so per hole, so the string rarely grows.
+        let room: usize = parts
+            .iter()
+            .map(|p| match p {
+                CPart::Text(t) => t.len(),
+                CPart::Hole(_) => 32,
+            })
+            .sum();
+        let mut out = String::with_capacity(room);
         for part in parts {
             match part {
                 CPart::Text(t) => out.push_str(t),
@@ -458,12 +488,73 @@ impl<'a> Evaluator<'a> {
 
     pub fn eval(&mut self, e: &CExpr) -> Result<V, BudgetExceeded> {
         self.tick()?;
+        self.eval_counted(e)
+    }
+
+    /// [`Evaluator::eval`] once its step is counted. The common forms are answered here; the
+    /// rest go to [`Evaluator::eval_rare`], which keeps this function (entered for every node of
+    /// every expression) small.
+    fn eval_counted(&mut self, e: &CExpr) -> Result<V, BudgetExceeded> {
+        use super::ast::BinOp as B;
+        Ok(match &e.kind {
+            CKind::Var(slot) => self.slots[*slot].clone(),
+            CKind::Attr(base, name) => match self.element(base)? {
+                Some(id) => self
+                    .model
+                    .element(id)
+                    .value(name)
+                    .map_or(V::None, |v| self.value(v)),
+                None => V::None,
+            },
+            CKind::Prop(base, d) => match self.element(base)? {
+                Some(id) => self.derived(id, *d),
+                None => V::None,
+            },
+            CKind::Call(builtin, args) => self.call(*builtin, args)?,
+            CKind::Binary(op @ (B::Add | B::Sub), l, r) => self.arithmetic(*op, l, r)?,
+            CKind::Binary(op, l, r) => V::Bool(self.condition(*op, l, r)?),
+            CKind::Not(inner) => V::Bool(!self.truth(inner)?),
+            CKind::Str(s) => V::Str(s.clone()),
+            CKind::Word(w) => V::Word(w),
+            CKind::Global(g) => self.global(*g),
+            _ => self.eval_rare(e)?,
+        })
+    }
+
+    /// Whether a condition holds: `eval(e)?.truthy()`, without building a value for the
+    /// comparisons and connectives that conditions are made of.
+    fn truth(&mut self, e: &CExpr) -> Result<bool, BudgetExceeded> {
+        use super::ast::BinOp as B;
+        self.tick()?;
+        match &e.kind {
+            CKind::Binary(op, l, r) if !matches!(op, B::Add | B::Sub) => self.condition(*op, l, r),
+            CKind::Not(inner) => Ok(!self.truth(inner)?),
+            _ => Ok(self.eval_counted(e)?.truthy()),
+        }
+    }
+
+    /// The element an expression evaluates to, if it is one: `eval` for the base of an
+    /// attribute or property, counting the same steps, without copying a variable's value.
+    fn element(&mut self, e: &CExpr) -> Result<Option<ElemId>, BudgetExceeded> {
+        if let CKind::Var(slot) = e.kind {
+            self.tick()?;
+            return Ok(match self.slots[slot] {
+                V::Elem(id) => Some(id),
+                _ => None,
+            });
+        }
+        Ok(match self.eval(e)? {
+            V::Elem(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    #[inline(never)]
+    fn eval_rare(&mut self, e: &CExpr) -> Result<V, BudgetExceeded> {
         Ok(match &e.kind {
             CKind::None => V::None,
             CKind::Bool(b) => V::Bool(*b),
             CKind::Num(n) => V::Num(*n),
-            CKind::Str(s) => V::Str(s.clone()),
-            CKind::Word(w) => V::Word(w),
             CKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
@@ -471,28 +562,14 @@ impl<'a> Evaluator<'a> {
                 }
                 list(out)
             }
-            CKind::Var(slot) => self.slots[*slot].clone(),
-            CKind::Global(g) => self.global(*g),
-            CKind::Attr(base, name) => match self.eval(base)? {
-                V::Elem(id) => self
-                    .model
-                    .element(id)
-                    .value(name)
-                    .map_or(V::None, |v| self.value(v)),
-                _ => V::None,
-            },
-            CKind::Custom(base, name) => match self.eval(base)? {
-                V::Elem(id) => self
+            CKind::Custom(base, name) => match self.element(base)? {
+                Some(id) => self
                     .model
                     .element(id)
                     .custom
                     .get(name)
                     .map_or(V::None, |a| self.value(&a.value)),
-                _ => V::None,
-            },
-            CKind::Prop(base, d) => match self.eval(base)? {
-                V::Elem(id) => self.derived(id, *d),
-                _ => V::None,
+                None => V::None,
             },
             CKind::Fr(base, i) => match self.eval(base)? {
                 V::Sl(sl) => V::Num(f64::from(sl.get(*i))),
@@ -520,15 +597,25 @@ impl<'a> Evaluator<'a> {
                 let b = self.eval(base)?;
                 self.field(b, *f)
             }
-            CKind::Call(builtin, args) => self.call(*builtin, args)?,
-            CKind::Not(inner) => V::Bool(!self.eval(inner)?.truthy()),
-            CKind::Binary(op, l, r) => self.binary(*op, l, r)?,
+            CKind::Var(_)
+            | CKind::Attr(..)
+            | CKind::Prop(..)
+            | CKind::Call(..)
+            | CKind::Binary(..)
+            | CKind::Not(_)
+            | CKind::Str(_)
+            | CKind::Word(_)
+            | CKind::Global(_) => self.eval_counted(e)?,
         })
     }
 
     fn global(&mut self, g: Global) -> V {
         let model = self.model;
-        let items = self.globals.entry(g).or_insert_with(|| {
+        let slot = match g {
+            Global::Of(kind) => kind as usize,
+            Global::Frs => GLOBAL_SLOTS - 1,
+        };
+        let items = self.globals[slot].get_or_insert_with(|| {
             Rc::new(match g {
                 Global::Of(kind) => model.all(kind).iter().map(|e| V::Elem(*e)).collect(),
                 Global::Frs => FR_NAMES.iter().map(|n| V::Word(n)).collect(),
@@ -693,7 +780,7 @@ impl<'a> Evaluator<'a> {
         item: V,
     ) -> Result<bool, BudgetExceeded> {
         self.slots[slot] = item;
-        Ok(self.eval(body)?.truthy())
+        self.truth(body)
     }
 
     fn call(&mut self, builtin: Builtin, args: &[CArg]) -> Result<V, BudgetExceeded> {
@@ -706,9 +793,9 @@ impl<'a> Evaluator<'a> {
             })) = args.first()
         {
             self.tick()?;
-            let set = match self.eval(base)? {
-                V::Elem(id) => self.model.element(id).value(name).is_some_and(is_set),
-                _ => false,
+            let set = match self.element(base)? {
+                Some(id) => self.model.element(id).value(name).is_some_and(is_set),
+                None => false,
             };
             return Ok(V::Bool(set));
         }
@@ -835,7 +922,7 @@ impl<'a> Evaluator<'a> {
                 // Elements (the usual case) are told apart by id through a set; other values
                 // by comparison with the values kept so far.
                 let mut out: Vec<V> = Vec::new();
-                let mut seen = std::collections::HashSet::new();
+                let mut seen = Set::default();
                 for item in first.into_items().iter() {
                     let new = match item {
                         V::Elem(id) => seen.insert(*id),
@@ -968,12 +1055,11 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn reach(&self, from: ElemId) -> Rc<std::collections::HashSet<ElemId>> {
+    fn reach(&self, from: ElemId) -> Rc<Set<ElemId>> {
         if let Some(r) = self.caches.reach.borrow().get(&from) {
             return r.clone();
         }
-        let set: Rc<std::collections::HashSet<ElemId>> =
-            Rc::new(self.model.graph.reachable(from).into_iter().collect());
+        let set: Rc<Set<ElemId>> = Rc::new(self.model.graph.reachable(from).into_iter().collect());
         self.caches.reach.borrow_mut().insert(from, set.clone());
         set
     }
@@ -1033,8 +1119,8 @@ impl<'a> Evaluator<'a> {
         &mut self,
         from: ElemId,
         lambda: Option<(usize, &CExpr)>,
-    ) -> Result<HashMap<ElemId, (ElemId, ElemId)>, BudgetExceeded> {
-        let mut tree: HashMap<ElemId, (ElemId, ElemId)> = HashMap::new();
+    ) -> Result<BfsTree, BudgetExceeded> {
+        let mut tree = BfsTree::default();
         let mut queue = std::collections::VecDeque::from([from]);
         while let Some(zone) = queue.pop_front() {
             if zone != from {
@@ -1080,7 +1166,7 @@ impl<'a> Evaluator<'a> {
 
     /// Everything the other ends of a component's flows lie in, computed once per component
     /// and run.
-    fn flow_reach(&self, component: ElemId) -> Rc<std::collections::HashSet<ElemId>> {
+    fn flow_reach(&self, component: ElemId) -> Rc<Set<ElemId>> {
         if let Some(r) = self.caches.flow_reach.borrow().get(&component) {
             return r.clone();
         }
@@ -1094,9 +1180,14 @@ impl<'a> Evaluator<'a> {
 
     /// Whether the catalogue selects requirement `id` at the element's SL-T.
     pub fn selected(&self, id: &str, element: ElemId) -> bool {
-        let Some(r) = self.catalogues.get(id) else {
-            return false;
-        };
+        match self.catalogues.get(id) {
+            Some(r) => self.requirement_selected(r, element),
+            None => false,
+        }
+    }
+
+    /// [`Evaluator::selected`] for a requirement already looked up.
+    fn requirement_selected(&self, r: &super::catalogue::Requirement, element: ElemId) -> bool {
         let Some(fr) = r.fr else { return true };
         self.any_target_level(element, fr, |l| l > 0 && r.selected_at(l))
     }
@@ -1128,44 +1219,73 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn binary(&mut self, op: super::ast::BinOp, l: &CExpr, r: &CExpr) -> Result<V, BudgetExceeded> {
+    /// `l op r` for the operators that give a boolean: all but `+` and `-`.
+    fn condition(
+        &mut self,
+        op: super::ast::BinOp,
+        l: &CExpr,
+        r: &CExpr,
+    ) -> Result<bool, BudgetExceeded> {
         use super::ast::BinOp as B;
-        if op == B::And {
-            return Ok(V::Bool(self.eval(l)?.truthy() && self.eval(r)?.truthy()));
+        match op {
+            B::And => return Ok(self.truth(l)? && self.truth(r)?),
+            B::Or => return Ok(self.truth(l)? || self.truth(r)?),
+            B::Add | B::Sub => return Ok(self.arithmetic(op, l, r)?.truthy()),
+            B::In | B::NotIn => {
+                if let Some(found) = self.membership(l, r)? {
+                    return Ok(found == (op == B::In));
+                }
+            }
+            _ => {}
         }
-        if op == B::Or {
-            return Ok(V::Bool(self.eval(l)?.truthy() || self.eval(r)?.truthy()));
-        }
-        if matches!(op, B::In | B::NotIn)
-            && let Some(found) = self.membership(l, r)?
+        if matches!(op, B::Eq | B::Ne)
+            && let Some(literal) = literal_text(r)
         {
-            return Ok(V::Bool(found == (op == B::In)));
+            // `x.kind == enterprise`: compared with the word itself (one step, as evaluating
+            // the literal would take).
+            let a = self.eval(l)?;
+            self.tick()?;
+            return Ok(literal_equal(literal, &a) == (op == B::Eq));
         }
         let a = self.eval(l)?;
         let b = self.eval(r)?;
         Ok(match op {
-            B::Eq => V::Bool(equal(&a, &b)),
-            B::Ne => V::Bool(!equal(&a, &b)),
-            B::In => V::Bool(contains(&b, &a)),
-            B::NotIn => V::Bool(!contains(&b, &a)),
-            B::Lt | B::Le | B::Gt | B::Ge => {
+            B::Eq => equal(&a, &b),
+            B::Ne => !equal(&a, &b),
+            B::In => contains(&b, &a),
+            B::NotIn => !contains(&b, &a),
+            _ => {
                 let ordering = match (&a, &b) {
                     (V::Num(x), V::Num(y)) => x.partial_cmp(y),
                     (V::Date(x), V::Date(y)) => Some(x.cmp(y)),
                     _ => None,
                 };
-                V::Bool(ordering.is_some_and(|o| match op {
+                ordering.is_some_and(|o| match op {
                     B::Lt => o.is_lt(),
                     B::Le => o.is_le(),
                     B::Gt => o.is_gt(),
                     _ => o.is_ge(),
-                }))
+                })
             }
-            B::Add | B::Sub => match (a.num(), b.num()) {
-                (Some(x), Some(y)) => V::Num(if op == B::Add { x + y } else { x - y }),
-                _ => V::None,
-            },
-            B::And | B::Or => unreachable!("handled above"),
+        })
+    }
+
+    /// `l + r` and `l - r`.
+    fn arithmetic(
+        &mut self,
+        op: super::ast::BinOp,
+        l: &CExpr,
+        r: &CExpr,
+    ) -> Result<V, BudgetExceeded> {
+        let a = self.eval(l)?;
+        let b = self.eval(r)?;
+        Ok(match (a.num(), b.num()) {
+            (Some(x), Some(y)) => V::Num(if op == super::ast::BinOp::Add {
+                x + y
+            } else {
+                x - y
+            }),
+            _ => V::None,
         })
     }
 }
@@ -1176,6 +1296,17 @@ impl Evaluator<'_> {
     /// the general path must answer.
     fn membership(&mut self, l: &CExpr, r: &CExpr) -> Result<Option<bool>, BudgetExceeded> {
         match &r.kind {
+            CKind::List(items) if items.iter().all(|i| literal_text(i).is_some()) => {
+                // `x in [a, b, c]` of words or strings: compared with the words themselves,
+                // counting the step each item's evaluation would take, up to the first match.
+                let needle = self.eval(l)?;
+                self.tick()?;
+                let position = items
+                    .iter()
+                    .position(|i| literal_text(i).is_some_and(|t| literal_equal(t, &needle)));
+                self.tick_n(position.map_or(items.len(), |p| p + 1))?;
+                Ok(Some(position.is_some()))
+            }
             CKind::List(items) => {
                 let needle = self.eval(l)?;
                 self.tick()?;
@@ -1189,7 +1320,7 @@ impl Evaluator<'_> {
             CKind::Attr(base, name) => {
                 let needle = self.eval(l)?;
                 self.tick()?;
-                let V::Elem(id) = self.eval(base)? else {
+                let Some(id) = self.element(base)? else {
                     return Ok(Some(false));
                 };
                 let Some(value) = self.model.element(id).value(name) else {
@@ -1250,6 +1381,34 @@ fn value_equal(item: &Value, needle: &V) -> Option<bool> {
     })
 }
 
+/// The text of a word or string literal.
+fn literal_text(e: &CExpr) -> Option<&str> {
+    match &e.kind {
+        CKind::Word(w) => Some(w),
+        CKind::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// `equal(v, literal)` for a word or string literal, without making a value of the literal.
+fn literal_equal(literal: &str, v: &V) -> bool {
+    match v {
+        V::Str(s) => same_text(s, literal),
+        V::Word(w) => same_text(w, literal),
+        // A service compares equal to its protocol word.
+        V::Service(protocol, _) => literal_equal(literal, protocol),
+        _ => false,
+    }
+}
+
+/// `a == b`; most words compared differ in length or first letter, and most that match are
+/// the vocabulary's own string.
+fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && (std::ptr::eq(a.as_ptr(), b.as_ptr())
+            || (a.as_bytes().first() == b.as_bytes().first() && a == b))
+}
+
 fn equal(a: &V, b: &V) -> bool {
     match (a, b) {
         (V::Str(_) | V::Word(_), V::Str(_) | V::Word(_)) => a.text() == b.text(),
@@ -1298,9 +1457,9 @@ fn reads_only_or_own(e: &CExpr, _slot: usize) -> bool {
 
 /// Everything the other ends of a component's flows lie in: their zones and the zones and sites
 /// around them (the `serves` rule for components that list no `serves`).
-pub(super) fn flow_reach(model: &Model, component: ElemId) -> std::collections::HashSet<ElemId> {
+pub(super) fn flow_reach(model: &Model, component: ElemId) -> Set<ElemId> {
     let m = model;
-    let mut reached = std::collections::HashSet::new();
+    let mut reached = Set::default();
     let flows = m
         .graph
         .flows_at(component, petgraph::Direction::Outgoing)

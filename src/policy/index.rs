@@ -22,7 +22,7 @@ pub struct Indexes {
     servers: OnceLock<Servers>,
     flows_to: OnceLock<Table>,
     roles: OnceLock<Table>,
-    evidence: OnceLock<HashMap<String, EvidenceFor>>,
+    evidence: OnceLock<HashMap<String, EvidenceFor, foldhash::fast::FixedState>>,
     /// (component, FR) -> its capability gaps, where it has any: `unmet` and `compensated`
     /// ask for every component and FR, from two policies.
     gaps: OnceLock<HashMap<(ElemId, usize), Gaps, foldhash::fast::FixedState>>,
@@ -158,8 +158,10 @@ impl Indexes {
         let all = self.gaps.get_or_init(|| {
             let mut all = HashMap::default();
             for &c in model.all(ElementKind::Component) {
-                for fr in 0..crate::model::value::FR_NAMES.len() {
-                    let gaps = capability::gaps(model, catalogues, c, fr, today);
+                for (fr, gaps) in capability::gaps_by_fr(model, catalogues, c, today)
+                    .into_iter()
+                    .enumerate()
+                {
                     if !gaps.open.is_empty() || !gaps.covered.is_empty() {
                         all.insert((c, fr), gaps);
                     }
@@ -170,9 +172,9 @@ impl Indexes {
         all.get(&(component, fr))
     }
 
-    fn evidence(&self, model: &Model) -> &HashMap<String, EvidenceFor> {
+    fn evidence(&self, model: &Model) -> &HashMap<String, EvidenceFor, foldhash::fast::FixedState> {
         self.evidence.get_or_init(|| {
-            let mut by_requirement: HashMap<String, EvidenceFor> = HashMap::new();
+            let mut by_requirement: HashMap<String, EvidenceFor, _> = HashMap::default();
             for &record in model.all(ElementKind::Evidence) {
                 let element = model.element(record);
                 let scope = element.value("scope").map(Value::refs).unwrap_or_default();
