@@ -19,6 +19,18 @@ use crate::diagnostics::{Diagnostic, GroupRenderer, Severity};
 
 pub fn write(report: &Report, context: &Context) -> String {
     let mut out = String::new();
+    write_pieces(report, context, &mut |piece| out.push_str(piece));
+    out
+}
+
+/// The report in pieces, in order: a large report is handed on as it is drawn, so neither
+/// the whole text nor a second copy of it is held while the report is alive.
+pub fn write_pieces(report: &Report, context: &Context, emit: &mut dyn FnMut(&str)) {
+    let mut out = Pieces {
+        emit,
+        written: 0,
+        tail: [0; 2],
+    };
     // Suppressed findings are left out of the terminal log; they stay in JSON and SARIF.
     let shown: Vec<&Diagnostic> = report
         .diagnostics
@@ -32,23 +44,24 @@ pub fn write(report: &Report, context: &Context) -> String {
     // cores, one renderer per worker, a run of groups into one buffer, then join in report
     // order.
     let groups = by_element(&full);
-    let drawn: Vec<String> = groups
-        .par_chunks(GROUPS_PER_BUFFER)
-        .map_init(
-            || GroupRenderer::new(context.render),
-            |renderer, groups| {
-                let mut text = String::with_capacity(groups.len() * 1024);
-                for group in groups {
-                    renderer.render_into(&mut text, group, &report.model.sources);
-                    text.push('\n');
-                }
-                text
-            },
-        )
-        .collect();
-    out.reserve(drawn.iter().map(String::len).sum());
-    for text in drawn {
-        out.push_str(&text);
+    for batch in groups.chunks(GROUPS_PER_BUFFER * BUFFERS_PER_BATCH) {
+        let drawn: Vec<String> = batch
+            .par_chunks(GROUPS_PER_BUFFER)
+            .map_init(
+                || GroupRenderer::new(context.render),
+                |renderer, groups| {
+                    let mut text = String::with_capacity(groups.len() * 1024);
+                    for group in groups {
+                        renderer.render_into(&mut text, group, &report.model.sources);
+                        text.push('\n');
+                    }
+                    text
+                },
+            )
+            .collect();
+        for text in &drawn {
+            out.push_str(text);
+        }
     }
     let (levels, compact): (Vec<&Diagnostic>, Vec<&Diagnostic>) = compact
         .into_iter()
@@ -59,7 +72,7 @@ pub fn write(report: &Report, context: &Context) -> String {
     if !levels.is_empty() {
         out.push_str(&levels_table(report, &levels));
     }
-    if !out.is_empty() && !out.ends_with("\n\n") {
+    if out.written > 0 && !out.ends_with_blank_line() {
         out.push('\n');
     }
     out.push_str(&summary(report));
@@ -69,7 +82,42 @@ pub fn write(report: &Report, context: &Context) -> String {
             out.push('\n');
         }
     }
-    out
+}
+
+/// Buffers of drawings made at once: both cores stay busy, and a batch (a few hundred
+/// kilobytes at most) is handed on before the next is drawn.
+const BUFFERS_PER_BATCH: usize = 16;
+
+/// Where [`write_pieces`] sends its text, with what it needs to know of the text so far.
+struct Pieces<'a> {
+    emit: &'a mut dyn FnMut(&str),
+    written: usize,
+    /// The last two bytes written.
+    tail: [u8; 2],
+}
+
+impl Pieces<'_> {
+    fn push_str(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let bytes = text.as_bytes();
+        self.tail = match bytes {
+            [.., a, b] => [*a, *b],
+            [b] => [self.tail[1], *b],
+            [] => self.tail,
+        };
+        self.written += bytes.len();
+        (self.emit)(text);
+    }
+
+    fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+
+    fn ends_with_blank_line(&self) -> bool {
+        self.written >= 2 && self.tail == *b"\n\n"
+    }
 }
 
 /// Groups drawn into one buffer: enough to make allocation rare, few enough to share the

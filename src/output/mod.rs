@@ -78,6 +78,28 @@ pub fn write(format: Format, report: &Report, context: &Context) -> String {
     }
 }
 
+/// Writes the report in `format` to `out`. The human report goes out as it is drawn; the other
+/// formats are made whole first.
+pub fn write_to(
+    format: Format,
+    report: &Report,
+    context: &Context,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => {
+            let mut result = Ok(());
+            human::write_pieces(report, context, &mut |piece| {
+                if result.is_ok() {
+                    result = out.write_all(piece.as_bytes());
+                }
+            });
+            result
+        }
+        _ => out.write_all(write(format, report, context).as_bytes()),
+    }
+}
+
 /// The stable identity of a diagnostic: the finding's fingerprint, or for a model error one
 /// derived from its code, file and message (not its line, so that edits above it keep it).
 pub fn diagnostic_fingerprint(

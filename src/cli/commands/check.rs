@@ -189,13 +189,11 @@ pub fn run(args: &CheckArgs) -> Outcome {
         }
     }
     let timing = crate::timings::start("stage", format!("{} output", args.format.name()));
-    let text = output::write(args.format, &report, &context);
-    drop(timing);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     // A closed pipe (`zonelint check | head`) is not a failure of the check.
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+    let _ =
+        output::write_to(args.format, &report, &context, &mut stdout).and_then(|()| stdout.flush());
+    drop(timing);
     if args.timings {
         eprint!("{}", crate::timings::table(&crate::timings::take(), 10));
     }
