@@ -121,6 +121,17 @@ fn diagnostic<'a>(d: &'a Diagnostic, sources: &SourceMap, context: &Context) -> 
 }
 
 pub fn write(report: &Report, context: &Context) -> String {
+    let mut out = Vec::new();
+    write_to(report, context, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the document to `out` as it is serialised, without holding its text.
+pub fn write_to(
+    report: &Report,
+    context: &Context,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let sources = &report.model.sources;
     let answered = |state: &str| {
         report
@@ -154,7 +165,6 @@ pub fn write(report: &Report, context: &Context) -> String {
             .collect(),
         baseline: context.baseline.as_ref(),
     };
-    let mut out = serde_json::to_string_pretty(&document).expect("the document is plain data");
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }

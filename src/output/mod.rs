@@ -78,8 +78,8 @@ pub fn write(format: Format, report: &Report, context: &Context) -> String {
     }
 }
 
-/// Writes the report in `format` to `out`. The human report goes out as it is drawn; the other
-/// formats are made whole first.
+/// Writes the report in `format` to `out`. The human and JSON reports go out as they are made;
+/// the other formats are made whole first.
 pub fn write_to(
     format: Format,
     report: &Report,
@@ -96,6 +96,7 @@ pub fn write_to(
             });
             result
         }
+        Format::Json => json::write_to(report, context, out),
         _ => out.write_all(write(format, report, context).as_bytes()),
     }
 }
