@@ -1051,13 +1051,7 @@ mod tests {
             unicode in any::<bool>(),
             width in 16usize..130,
         ) {
-            let sources = line_sources();
-            let refs: Vec<&Diagnostic> = group.iter().collect();
-            let options = RenderOptions { color, unicode, width };
-            prop_assert_eq!(
-                render_group(&refs, &sources, options),
-                render_with_miette(&refs, &sources, options)
-            );
+            draws_as_miette(&group, &line_sources(), RenderOptions { color, unicode, width })?;
         }
     }
 
@@ -1070,13 +1064,21 @@ mod tests {
             unicode in any::<bool>(),
             width in 16usize..130,
         ) {
-            let sources = sources();
-            let refs: Vec<&Diagnostic> = group.iter().collect();
-            let options = RenderOptions { color, unicode, width };
-            prop_assert_eq!(
-                render_group(&refs, &sources, options),
-                render_with_miette(&refs, &sources, options)
-            );
+            draws_as_miette(&group, &sources(), RenderOptions { color, unicode, width })?;
         }
+    }
+
+    /// The group drawn by `render_group` is exactly what miette draws.
+    fn draws_as_miette(
+        group: &[Diagnostic],
+        sources: &SourceMap,
+        options: RenderOptions,
+    ) -> Result<(), TestCaseError> {
+        let refs: Vec<&Diagnostic> = group.iter().collect();
+        prop_assert_eq!(
+            render_group(&refs, sources, options),
+            render_with_miette(&refs, sources, options)
+        );
+        Ok(())
     }
 }
