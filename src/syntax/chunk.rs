@@ -136,15 +136,22 @@ impl<'t> Scanner<'t> {
                 b' ' | b'\t' | b'\r' => i += 1,
                 _ => {
                     // A run of bytes with no meaning to the scan (words, numbers, punctuation,
-                    // whole UTF-8 characters): step over it at once. Its last byte is what the
-                    // scan remembers; only ASCII punctuation is ever compared with it.
-                    let run = self.bytes[i..]
-                        .iter()
-                        .position(|b| !is_plain(*b))
-                        .unwrap_or(self.bytes.len() - i);
-                    let run = run.max(1);
-                    self.last_significant = Some(self.bytes[i + run - 1]);
-                    i += run;
+                    // blanks between them, whole UTF-8 characters): step over it at once. Its
+                    // last byte that is not blank is what the scan remembers; only ASCII
+                    // punctuation is ever compared with it. The first byte is taken whatever it
+                    // is: a `/` that does not start a comment ends up here.
+                    let mut last = i;
+                    let mut j = i + 1;
+                    while let Some(&b) = self.bytes.get(j) {
+                        match BYTE_CLASS[usize::from(b)] {
+                            PLAIN => last = j,
+                            BLANK => {}
+                            _ => break,
+                        }
+                        j += 1;
+                    }
+                    self.last_significant = Some(self.bytes[last]);
+                    i = j;
                 }
             }
         }
@@ -341,12 +348,25 @@ impl<'t> Scanner<'t> {
 
 /// Bytes the scan loop has no case for: anything but line ends, blanks, quotes, brackets and
 /// the `/` that may start a comment.
-fn is_plain(b: u8) -> bool {
-    !matches!(
-        b,
-        b'\n' | b'\r' | b' ' | b'\t' | b'"' | b'/' | b'{' | b'}' | b'[' | b']'
-    )
-}
+/// What a byte is to the scan: [`PLAIN`] (no meaning of its own), [`BLANK`] (space, tab,
+/// carriage return) or [`SPECIAL`] (a newline, quote, slash or bracket, which the scan stops
+/// at). A table, because the scan asks for every byte of every file.
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [PLAIN; 256];
+    class[b' ' as usize] = BLANK;
+    class[b'\t' as usize] = BLANK;
+    class[b'\r' as usize] = BLANK;
+    let mut i = 0;
+    let special = *b"\n\"/{}[]";
+    while i < special.len() {
+        class[special[i] as usize] = SPECIAL;
+        i += 1;
+    }
+    class
+};
+const PLAIN: u8 = 0;
+const BLANK: u8 = 1;
+const SPECIAL: u8 = 2;
 
 fn bracket_pair(opening: u8) -> (&'static str, &'static str) {
     if opening == b'{' {
