@@ -40,38 +40,50 @@ pub fn write_pieces(report: &Report, context: &Context, emit: &mut dyn FnMut(&st
     let (compact, full): (Vec<&Diagnostic>, Vec<&Diagnostic>) = shown
         .into_iter()
         .partition(|d| d.severity == Severity::Info || d.code == BELOW_TARGET);
-    // Drawing is independent per group and the slowest part of a large report: draw on all
-    // cores, one renderer per worker, a run of groups into one buffer, then join in report
-    // order.
-    let groups = by_element(&full);
-    for batch in groups.chunks(GROUPS_PER_BUFFER * BUFFERS_PER_BATCH) {
-        let drawn: Vec<String> = batch
-            .par_chunks(GROUPS_PER_BUFFER)
-            .map_init(
-                || GroupRenderer::new(context.render),
-                |renderer, groups| {
-                    let mut text = String::with_capacity(groups.len() * 1024);
-                    for group in groups {
-                        renderer.render_into(&mut text, group, &report.model.sources);
-                        text.push('\n');
-                    }
-                    text
-                },
-            )
-            .collect();
-        for text in &drawn {
-            out.push_str(text);
-        }
-    }
     let (levels, compact): (Vec<&Diagnostic>, Vec<&Diagnostic>) = compact
         .into_iter()
         .partition(|d| d.code == BELOW_TARGET && !report.achieved.is_empty());
-    for entries in by_code(&compact) {
-        out.push_str(&compact_entries(report, &entries));
-    }
-    if !levels.is_empty() {
-        out.push_str(&levels_table(report, &levels));
-    }
+    std::thread::scope(|scope| {
+        // The compact entries and the levels table do not depend on the drawings: written on
+        // a thread of their own while the drawings are made, they no longer wait for them.
+        let tail = scope.spawn(|| {
+            let mut text = String::new();
+            for entries in by_code(&compact) {
+                text.push_str(&compact_entries(report, &entries));
+            }
+            if !levels.is_empty() {
+                text.push_str(&levels_table(report, &levels));
+            }
+            text
+        });
+        // Drawing is independent per group and the slowest part of a large report: draw on
+        // all cores, one renderer per worker, a run of groups into one buffer, then join in
+        // report order.
+        let groups = by_element(&full);
+        for batch in groups.chunks(GROUPS_PER_BUFFER * BUFFERS_PER_BATCH) {
+            let drawn: Vec<String> = batch
+                .par_chunks(GROUPS_PER_BUFFER)
+                .map_init(
+                    || GroupRenderer::new(context.render),
+                    |renderer, groups| {
+                        let mut text = String::with_capacity(groups.len() * 1024);
+                        for group in groups {
+                            renderer.render_into(&mut text, group, &report.model.sources);
+                            text.push('\n');
+                        }
+                        text
+                    },
+                )
+                .collect();
+            for text in &drawn {
+                out.push_str(text);
+            }
+        }
+        match tail.join() {
+            Ok(text) => out.push_str(&text),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
     if out.written > 0 && !out.ends_with_blank_line() {
         out.push('\n');
     }
