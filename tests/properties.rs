@@ -325,8 +325,12 @@ fn deep_nesting_never_overflows_the_model_builder_on_a_worker_stack() {
             for (text, _) in nested(depth) {
                 let mut fs = MemoryFs::new("/ws");
                 let entry = fs.insert("main.iacs", text.into_bytes());
-                let loaded =
-                    workspace::load(Path::new("/ws"), &[entry.clone()], &fs, Limits::default());
+                let loaded = workspace::load(
+                    Path::new("/ws"),
+                    std::slice::from_ref(&entry),
+                    &fs,
+                    Limits::default(),
+                );
                 let (model, _errors) = zonelint::model::build(loaded.sources, loaded.files);
                 assert_eq!(model.sources.len(), 1);
                 // The check lowers inside the loader's parallel step, on rayon's workers too.
