@@ -262,7 +262,8 @@ proptest! {
             }
         }
         let model = built_both_ways(&fs, &entry)?;
-        prop_assert!(model.sources.len() > 2);
+        // Unmutated, the entry imports the others (a mutation may cut its imports).
+        prop_assert!(!mutations.is_empty() || model.sources.len() > 2);
         built_both_ways(&InTurn(&fs), &entry)?;
     }
 }
