@@ -443,7 +443,7 @@ fn timings_go_to_stderr_and_leave_the_report_alone() {
     let table = stderr(&timed);
     for stage in [
         "timings (wall clock, ms):",
-        "read and parse",
+        "read, parse and lower",
         "build model",
         "policies",
         "achieved levels",

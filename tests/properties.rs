@@ -1,16 +1,20 @@
 //! Property tests of robustness, run by every `cargo test` (a few seconds in all):
 //! - parsing never panics, on arbitrary text and on mutated real models;
 //! - the hand-written fast path builds exactly pest's tree wherever it answers;
-//! - building the model from any of that never panics;
+//! - building the model from any of that never panics, and the check, which lowers each file
+//!   as soon as it is loaded, builds the same model with the same errors as loading every tree
+//!   first and building from them;
 //! - deep nesting never overflows the stack: the depth limit guards the recursive parts even on
 //!   a thread with a 256 KiB stack.
 
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use zonelint::generate::{GenerateConfig, generate};
-use zonelint::model::workspace::{self, Limits, MemoryFs};
+use zonelint::model::workspace::{self, FileSystem, Limits, MemoryFs};
+use zonelint::model::{self, Model};
 use zonelint::syntax::{MAX_NESTING, parse, parse_reference};
 
 /// Real model text to mutate: the examples and a small generated workspace.
@@ -150,10 +154,45 @@ fn parse_and_build(text: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(&fast.errors, &reference.errors);
     let mut fs = MemoryFs::new("/ws");
     let entry = fs.insert("main.iacs", text.as_bytes().to_vec());
-    let loaded = workspace::load(Path::new("/ws"), &[entry], &fs, Limits::default());
-    let (model, _errors) = zonelint::model::build(loaded.sources, loaded.files);
+    let model = built_both_ways(&fs, &entry)?;
     prop_assert_eq!(model.sources.len(), 1);
     Ok(())
+}
+
+/// Builds the model of `entry` the check's way (each file lowered as soon as it is parsed) and
+/// by loading every tree first, then building; the two must agree on the elements, the
+/// suppressions and every diagnostic, in order.
+fn built_both_ways(fs: &dyn FileSystem, entry: &Path) -> Result<Model, TestCaseError> {
+    let root = Path::new("/ws");
+    let entries = [entry.to_path_buf()];
+    let (fused, fused_errors) = zonelint::check::build(root, &entries, fs, Limits::default());
+    let loaded = workspace::load(root, &entries, fs, Limits::default());
+    let mut errors = loaded.diagnostics;
+    let (model, model_errors) = model::build(loaded.sources, loaded.files);
+    errors.extend(model_errors);
+    prop_assert_eq!(&fused.elements, &model.elements);
+    prop_assert_eq!(
+        format!("{:?}", fused.suppressions),
+        format!("{:?}", model.suppressions)
+    );
+    prop_assert_eq!(fused_errors, errors);
+    Ok(fused)
+}
+
+/// A [`MemoryFs`] that keeps the default [`FileSystem::parse_all`], which parses in turn (as
+/// the language server's does) before handing the trees on.
+struct InTurn<'a>(&'a MemoryFs);
+
+impl FileSystem for InTurn<'_> {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.0.read(path)
+    }
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        self.0.canonicalize(path)
+    }
+    fn display_name(&self, path: &Path) -> String {
+        self.0.display_name(path)
+    }
 }
 
 proptest! {
@@ -184,6 +223,48 @@ proptest! {
         let corpus = corpus();
         let text = apply(&corpus[file.index(corpus.len())], &mutations);
         parse_and_build(&text)?;
+    }
+}
+
+/// A small generated workspace (an entry importing several files over two levels), as files.
+fn generated_workspace() -> &'static [(String, String)] {
+    static FILES: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    FILES.get_or_init(|| {
+        generate(&GenerateConfig {
+            components: 300,
+            seed: 5,
+        })
+        .expect("in range")
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.text))
+        .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lowering_files_as_they_load_builds_what_building_after_loading_builds(
+        file in any::<prop::sample::Index>(),
+        mutations in prop::collection::vec(mutation(), 0..6),
+    ) {
+        let files = generated_workspace();
+        let mutated = file.index(files.len());
+        let mut fs = MemoryFs::new("/ws");
+        let mut entry = PathBuf::new();
+        for (i, (path, text)) in files.iter().enumerate() {
+            let text = if i == mutated { apply(text, &mutations) } else { text.clone() };
+            let inserted = fs.insert(path, text.into_bytes());
+            if path == zonelint::generate::Workspace::ENTRY {
+                entry = inserted;
+            }
+        }
+        let model = built_both_ways(&fs, &entry)?;
+        // Unmutated, the entry imports the others (a mutation may cut its imports).
+        prop_assert!(!mutations.is_empty() || model.sources.len() > 2);
+        built_both_ways(&InTurn(&fs), &entry)?;
     }
 }
 
@@ -245,8 +326,17 @@ fn deep_nesting_never_overflows_the_model_builder_on_a_worker_stack() {
             for (text, _) in nested(depth) {
                 let mut fs = MemoryFs::new("/ws");
                 let entry = fs.insert("main.iacs", text.into_bytes());
-                let loaded = workspace::load(Path::new("/ws"), &[entry], &fs, Limits::default());
+                let loaded = workspace::load(
+                    Path::new("/ws"),
+                    std::slice::from_ref(&entry),
+                    &fs,
+                    Limits::default(),
+                );
                 let (model, _errors) = zonelint::model::build(loaded.sources, loaded.files);
+                assert_eq!(model.sources.len(), 1);
+                // The check lowers inside the loader's parallel step, on rayon's workers too.
+                let (model, _errors) =
+                    zonelint::check::build(Path::new("/ws"), &[entry], &fs, Limits::default());
                 assert_eq!(model.sources.len(), 1);
             }
         }

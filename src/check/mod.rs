@@ -85,19 +85,25 @@ pub fn check(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, options: &Op
 }
 
 /// Loads, parses and builds the model: the model, and the problems found on the way. Needs
-/// no policies, so a caller can load those meanwhile.
+/// no policies, so a caller can load those meanwhile. The syntax trees are not kept; a caller
+/// that needs them (the formatter) loads with [`workspace::load`] and builds with
+/// [`model::build`].
 pub fn build(
     root: &Path,
     entries: &[PathBuf],
     fs: &dyn FileSystem,
     limits: Limits,
 ) -> (Model, Vec<Diagnostic>) {
-    let timing = crate::timings::start("stage", "read and parse");
-    let loaded = workspace::load(root, entries, fs, limits);
+    // Each file is lowered as soon as it is parsed, in the loader's parallel step, and its
+    // tree freed there: one parallel step over the files instead of two in a row.
+    let timing = crate::timings::start("stage", "read, parse and lower");
+    let lowering = model::Lowering::default();
+    let loaded = workspace::load_with(root, entries, fs, limits, |file, text, tree| {
+        lowering.file(file, text, tree)
+    });
     drop(timing);
     let timing = crate::timings::start("stage", "build model");
-    // Lowering takes the trees and frees each one as soon as its file is lowered.
-    let (model, model_errors) = model::build(loaded.sources, loaded.files);
+    let (model, model_errors) = lowering.finish(loaded.sources, loaded.files);
     drop(timing);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(model_errors);

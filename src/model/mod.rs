@@ -25,7 +25,7 @@ use hashbrown::HashTable;
 
 pub use attrs::Attrs;
 pub use graph::{Edge, ModelGraph};
-pub use lower::build;
+pub use lower::{LoweredFile, Lowering, build};
 pub use value::{Date, FR_NAMES, SlVector, Value};
 pub use vocabulary::ElementKind;
 

@@ -7,11 +7,12 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, FileId, Label, SourceMap};
-use crate::syntax::{self, Item, Span, SyntaxFile};
+use crate::syntax::{self, Span, SyntaxFile};
 
 use super::vocabulary::IMPORT;
 
@@ -39,22 +40,34 @@ pub trait FileSystem {
     fn parse(&self, _path: &Path, text: &str) -> SyntaxFile {
         syntax::parse(text)
     }
-    /// Parses the files of one import level, in order. The default calls [`FileSystem::parse`]
-    /// on each in turn; [`Disk`] and [`MemoryFs`], which keep no trees, parse on all cores.
-    fn parse_all(&self, files: &[(&Path, &str)]) -> Vec<SyntaxFile> {
-        files
+    /// Parses the files of one import level and hands each tree to `each` with the file's
+    /// index in `files`, exactly once per file. `each` may run on several threads at once and
+    /// in any order: the loader puts the results back in the order of `files`.
+    ///
+    /// The default parses with [`FileSystem::parse`] in turn (it may keep a cache that is not
+    /// thread-safe), then hands the trees on on all cores; [`Disk`] and [`MemoryFs`], which keep
+    /// no trees, parse on all cores too ([`parse_in_parallel`]), each file handed on as soon as
+    /// it is parsed.
+    fn parse_all(&self, files: &[(&Path, &str)], each: &(dyn Fn(usize, SyntaxFile) + Sync)) {
+        let trees: Vec<SyntaxFile> = files
             .iter()
             .map(|(path, text)| self.parse(path, text))
-            .collect()
+            .collect();
+        trees
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(index, tree)| each(index, tree));
     }
 }
 
-/// Parses independent files on all cores; the trees come back in the order of `files`.
-pub fn parse_in_parallel(files: &[(&Path, &str)]) -> Vec<SyntaxFile> {
+/// Parses independent files on all cores and hands each tree to `each` with its index in
+/// `files` as soon as it is parsed, on the same thread: the two steps make one parallel step,
+/// so no core waits for the slowest parse before the trees are used.
+pub fn parse_in_parallel(files: &[(&Path, &str)], each: &(dyn Fn(usize, SyntaxFile) + Sync)) {
     files
         .par_iter()
-        .map(|(_, text)| syntax::parse(text))
-        .collect()
+        .enumerate()
+        .for_each(|(index, (_, text))| each(index, syntax::parse(text)));
 }
 
 /// The real disk, with names shown relative to `base` where possible.
@@ -89,8 +102,8 @@ impl FileSystem for Disk {
     fn size(&self, path: &Path) -> Option<u64> {
         std::fs::metadata(path).ok().map(|m| m.len())
     }
-    fn parse_all(&self, files: &[(&Path, &str)]) -> Vec<SyntaxFile> {
-        parse_in_parallel(files)
+    fn parse_all(&self, files: &[(&Path, &str)], each: &(dyn Fn(usize, SyntaxFile) + Sync)) {
+        parse_in_parallel(files, each);
     }
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         std::fs::canonicalize(path)
@@ -152,8 +165,8 @@ impl FileSystem for MemoryFs {
             Err(io::Error::from(io::ErrorKind::NotFound))
         }
     }
-    fn parse_all(&self, files: &[(&Path, &str)]) -> Vec<SyntaxFile> {
-        parse_in_parallel(files)
+    fn parse_all(&self, files: &[(&Path, &str)], each: &(dyn Fn(usize, SyntaxFile) + Sync)) {
+        parse_in_parallel(files, each);
     }
     fn display_name(&self, path: &Path) -> String {
         let shown = path.strip_prefix(&self.root).unwrap_or(path);
@@ -194,19 +207,38 @@ impl Default for Limits {
     }
 }
 
-/// Everything read and parsed, ready for [`super::build`].
-pub struct Loaded {
+/// Everything read and parsed: each file's tree, ready for [`super::build`], or what the
+/// per-file step of [`load_with`] made of it.
+pub struct Loaded<T = SyntaxFile> {
     pub sources: SourceMap,
-    pub files: Vec<(FileId, SyntaxFile)>,
+    /// The files read, in the order of their ids.
+    pub files: Vec<(FileId, T)>,
     pub diagnostics: Vec<Diagnostic>,
     /// The canonical path of each file, by id.
     pub paths: Vec<PathBuf>,
 }
 
-/// Reads `entries` (canonical paths of `.iacs` files) and every file they import.
-/// Imports must resolve inside `root`.
+/// Reads `entries` (canonical paths of `.iacs` files) and every file they import, and keeps
+/// their syntax trees. Imports must resolve inside `root`.
 pub fn load(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, limits: Limits) -> Loaded {
-    let mut loader = Loader::new(root, fs, limits);
+    load_with(root, entries, fs, limits, |_, _, tree| tree)
+}
+
+/// Reads like [`load`], and hands each file's tree, with its id and text, to `each` as soon as
+/// the file is parsed, in the same parallel step: what `each` returns is kept in place of the
+/// tree. The check lowers each file there ([`super::Lowering`]), so that no core waits for
+/// every file to be parsed before lowering begins, and each tree is freed once lowered.
+///
+/// `each` runs on several threads at once and in any order; files, ids and diagnostics come out
+/// in the same order as with [`load`].
+pub fn load_with<T: Send>(
+    root: &Path,
+    entries: &[PathBuf],
+    fs: &dyn FileSystem,
+    limits: Limits,
+    each: impl Fn(FileId, &str, SyntaxFile) -> T + Sync,
+) -> Loaded<T> {
+    let mut loader = Loader::new(root, fs, limits, &each);
     for entry in entries {
         loader.enqueue(entry.clone(), 0);
     }
@@ -220,12 +252,57 @@ pub fn load(root: &Path, entries: &[PathBuf], fs: &dyn FileSystem, limits: Limit
     }
 }
 
-struct Loader<'a> {
+/// The per-file step of [`load_with`].
+type Step<'a, T> = &'a (dyn Fn(FileId, &str, SyntaxFile) -> T + Sync);
+
+/// What the loader needs of a file's tree once the tree is handed on: its syntax errors and
+/// its imports, in the order written.
+struct Outline {
+    errors: Vec<syntax::SyntaxError>,
+    imports: Vec<Import>,
+}
+
+/// An `import` item: the span of the item, the path it names, and the spans of what does not
+/// belong in an import.
+struct Import {
+    span: Span,
+    target: Option<syntax::StrLit>,
+    extra: Vec<Span>,
+}
+
+impl Outline {
+    fn of(tree: &SyntaxFile) -> Outline {
+        let imports = tree
+            .items
+            .iter()
+            .filter(|item| item.keyword.text == IMPORT)
+            .map(|item| Import {
+                span: item.span,
+                target: item.title.clone(),
+                extra: [
+                    item.name.as_ref().map(|n| n.span),
+                    item.type_clause.as_ref().map(|t| t.span()),
+                    item.body.as_ref().map(|b| b.span),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+            })
+            .collect();
+        Outline {
+            errors: tree.errors.clone(),
+            imports,
+        }
+    }
+}
+
+struct Loader<'a, T> {
     root: &'a Path,
     fs: &'a dyn FileSystem,
     limits: Limits,
+    step: Step<'a, T>,
     sources: SourceMap,
-    files: Vec<(FileId, SyntaxFile)>,
+    files: Vec<(FileId, T)>,
     diagnostics: Vec<Diagnostic>,
     paths: Vec<PathBuf>,
     ids: HashMap<PathBuf, FileId>,
@@ -236,12 +313,18 @@ struct Loader<'a> {
     limit_reported: bool,
 }
 
-impl<'a> Loader<'a> {
-    fn new(root: &'a Path, fs: &'a dyn FileSystem, limits: Limits) -> Loader<'a> {
+impl<'a, T: Send> Loader<'a, T> {
+    fn new(
+        root: &'a Path,
+        fs: &'a dyn FileSystem,
+        limits: Limits,
+        step: Step<'a, T>,
+    ) -> Loader<'a, T> {
         Loader {
             root,
             fs,
             limits,
+            step,
             sources: SourceMap::default(),
             files: Vec::new(),
             diagnostics: Vec::new(),
@@ -276,20 +359,36 @@ impl<'a> Loader<'a> {
                     read.push((id, path, depth, self.sources.get(id).text.clone()));
                 }
             }
-            // Parsing is the expensive part and needs nothing but the text.
+            // Parsing and the per-file step are the expensive part and need nothing but the
+            // file's text; each file's result lands in its own slot, to keep queue order.
             let batch: Vec<(&Path, &str)> = read
                 .iter()
                 .map(|(_, path, _, text)| (path.as_path(), &**text))
                 .collect();
-            let trees = self.fs.parse_all(&batch);
-            for ((id, path, depth, _), tree) in read.into_iter().zip(trees) {
-                for error in &tree.errors {
+            // A mutex, not a `OnceLock`, so that `T` need only be `Send`; each is locked once.
+            let slots: Vec<Mutex<Option<(Outline, T)>>> =
+                read.iter().map(|_| Mutex::new(None)).collect();
+            let step = self.step;
+            self.fs.parse_all(&batch, &|index, tree| {
+                let (id, _, _, text) = &read[index];
+                let outline = Outline::of(&tree);
+                let done = step(*id, text, tree);
+                let mut slot = slots[index].lock().unwrap_or_else(|e| e.into_inner());
+                debug_assert!(slot.is_none(), "parse_all hands on each file once");
+                *slot = Some((outline, done));
+            });
+            for ((id, path, depth, _), slot) in read.into_iter().zip(slots) {
+                let (outline, done) = slot
+                    .into_inner()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .expect("parse_all hands on every file");
+                for error in &outline.errors {
                     self.diagnostics.push(syntax_diagnostic(id, error));
                 }
-                for item in tree.items.iter().filter(|i| i.keyword.text == IMPORT) {
-                    self.import(id, &path, item, depth);
+                for import in &outline.imports {
+                    self.import(id, &path, import, depth);
                 }
-                self.files.push((id, tree));
+                self.files.push((id, done));
             }
         }
     }
@@ -374,8 +473,8 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn import(&mut self, file: FileId, path: &Path, item: &Item, depth: usize) {
-        let Some(target) = &item.title else {
+    fn import(&mut self, file: FileId, path: &Path, item: &Import, depth: usize) {
+        let Some(target) = &item.target else {
             self.diagnostics.push(
                 Diagnostic::error(
                     "invalid-import",
@@ -386,12 +485,7 @@ impl<'a> Loader<'a> {
             );
             return;
         };
-        let extra = [
-            item.name.as_ref().map(|n| n.span),
-            item.type_clause.as_ref().map(|t| t.span()),
-            item.body.as_ref().map(|b| b.span),
-        ];
-        let mut extra = extra.into_iter().flatten();
+        let mut extra = item.extra.iter().copied();
         if let Some(first) = extra.next() {
             let mut diagnostic = Diagnostic::error(
                 "invalid-import",

@@ -4,7 +4,10 @@
 //!
 //! 1. [`file`] (pass one, in parallel): each file's items become elements, keywords and
 //!    attribute names are checked, and every value that names no element is converted. Each
-//!    file's syntax tree is dropped as soon as it is lowered.
+//!    file's syntax tree is dropped as soon as it is lowered. The check runs this pass inside
+//!    the loader's parallel step, on each file as soon as it is parsed
+//!    ([`Lowering::file`] through [`super::workspace::load_with`]); [`build`] runs it over trees
+//!    already parsed.
 //! 2. [`merge`]: element ids become model-wide and every element is declared in the model's
 //!    scopes, so references may point forward and across files.
 //! 3. [`references`] (pass two, in parallel): each file's type clauses and the values that name
@@ -37,41 +40,86 @@ use structure::Structure;
 /// Builds the model from parsed files, taking their trees (they are freed as they are lowered).
 /// Returns the model (as complete as the errors allow) and the model errors.
 pub fn build(sources: SourceMap, files: Vec<(FileId, SyntaxFile)>) -> (Model, Vec<Diagnostic>) {
-    let none_taken = Taken::default();
-    let hasher = TextHasher::default();
-    let parts: Vec<FilePart> = files
+    let lowering = Lowering::default();
+    let parts: Vec<(FileId, LoweredFile)> = files
         .into_par_iter()
         .map(|(file, tree)| {
             let text = &sources.get(file).text;
-            file::lower(file, text, tree, &none_taken, &hasher)
+            (file, lowering.file(file, text, tree))
         })
         .collect();
-    let Merged {
-        mut model,
-        scopes,
-        mut diagnostics,
-        mut failed,
-        files,
-    } = merge::merge(sources, parts, &hasher);
-    let names = Names {
-        elements: &model.elements,
-        scopes: &scopes,
-    };
-    let mut resolved: Vec<Resolved> = files
-        .into_par_iter()
-        .map(|pending| references::resolve(names, pending))
-        .collect();
-    references::write_into(&mut model.elements, &mut resolved);
-    report_in_file_order(&mut model, &mut diagnostics, &mut failed, resolved);
-    structure::inherit_from_products(&mut model);
-    let mut structure = Structure {
-        model: &mut model,
-        diagnostics: &mut diagnostics,
-        failed: &failed,
-    };
-    structure.derive_structure();
-    structure.check_required();
-    (model, diagnostics)
+    lowering.finish(sources, parts)
+}
+
+/// One model's lowering in two steps: [`Lowering::file`] lowers each file on its own (pass
+/// one), on any thread and in any order, as soon as the file is parsed; [`Lowering::finish`]
+/// joins the files and does the rest. The two steps share the hasher of the model's tables,
+/// since pass one hashes each element's ids for them.
+#[derive(Default)]
+pub struct Lowering {
+    hasher: TextHasher,
+    /// No top-level id is taken when a file is first lowered (see [`merge`]).
+    none_taken: Taken,
+}
+
+/// A file after pass one, waiting for [`Lowering::finish`].
+pub struct LoweredFile(FilePart);
+
+impl Lowering {
+    /// Lowers one file's tree, freeing it as it goes. `text` is the file's text in the source
+    /// map that [`Lowering::finish`] receives, under id `file`.
+    pub fn file(&self, file: FileId, text: &str, tree: SyntaxFile) -> LoweredFile {
+        LoweredFile(file::lower(
+            file,
+            text,
+            tree,
+            &self.none_taken,
+            &self.hasher,
+        ))
+    }
+
+    /// Joins the lowered files, given in the order of their ids, into the model. Returns the
+    /// model (as complete as the errors allow) and the model errors.
+    pub fn finish(
+        self,
+        sources: SourceMap,
+        files: Vec<(FileId, LoweredFile)>,
+    ) -> (Model, Vec<Diagnostic>) {
+        let parts: Vec<FilePart> = files
+            .into_iter()
+            .map(|(file, LoweredFile(part))| {
+                debug_assert_eq!(file, part.file, "a lowered file stays with its id");
+                part
+            })
+            .collect();
+        let hasher = self.hasher;
+        let Merged {
+            mut model,
+            scopes,
+            mut diagnostics,
+            mut failed,
+            files,
+        } = merge::merge(sources, parts, &hasher);
+        let names = Names {
+            elements: &model.elements,
+            scopes: &scopes,
+        };
+        let mut resolved: Vec<Resolved> = files
+            .into_par_iter()
+            .map(|pending| references::resolve(names, pending))
+            .collect();
+        references::write_into(&mut model.elements, &mut resolved);
+        report_in_file_order(&mut model, &mut diagnostics, &mut failed, resolved);
+        structure::inherit_from_products(&mut model);
+        let mut structure = Structure {
+            model: &mut model,
+            diagnostics: &mut diagnostics,
+            failed: &failed,
+        };
+        structure.derive_structure();
+        structure.check_required();
+        (model, diagnostics)
+    }
 }
 
 /// Appends what pass two found in the order lowering the files in turn gives: first every
