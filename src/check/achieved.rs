@@ -314,14 +314,14 @@ fn concerned(model: &Model, subject: ElemId, mut found: impl FnMut(ElemId)) {
         ElementKind::Flow => element.parent,
         _ => None,
     };
-    if let Some(c) = conduit {
-        if let Some(zones) = model.element(c).value("zones") {
-            zones
-                .as_list()
-                .iter()
-                .filter_map(Value::as_ref)
-                .for_each(&mut keep);
-        }
+    if let Some(c) = conduit
+        && let Some(zones) = model.element(c).value("zones")
+    {
+        zones
+            .as_list()
+            .iter()
+            .filter_map(Value::as_ref)
+            .for_each(&mut keep);
     }
     // A human role concerns the zones it holds permissions in.
     if let Some(Value::Permissions(entries)) = element.value("permissions") {
@@ -734,20 +734,26 @@ pub fn below_target(
 fn below(model: &Model, rows: &Rows, a: &Achieved) -> Option<Diagnostic> {
     // Every string is made at its final length: growing them was a third of this function's
     // time, and the slack would stay allocated for the whole run.
-    let short = (0..7).filter(|&i| a.achieved.get(i) < a.target.get(i));
-    if short.clone().next().is_none() {
+    let mut short = [0usize; 7];
+    let mut count = 0;
+    for fr in (0..7).filter(|&i| a.achieved.get(i) < a.target.get(i)) {
+        short[count] = fr;
+        count += 1;
+    }
+    let short = &short[..count];
+    if short.is_empty() {
         return None;
     }
     let e = model.element(a.element);
     let frs_len = short
-        .clone()
-        .map(|fr| FR_NAMES[fr].len() + 2)
+        .iter()
+        .map(|&fr| FR_NAMES[fr].len() + 2)
         .sum::<usize>()
         - 2;
     const LABEL: &str = "SL-A below SL-T in ";
     let mut label = String::with_capacity(LABEL.len() + frs_len);
     label.push_str(LABEL);
-    for (n, fr) in short.clone().enumerate() {
+    for (n, &fr) in short.iter().enumerate() {
         if n > 0 {
             label.push_str(", ");
         }
@@ -780,9 +786,9 @@ fn below(model: &Model, rows: &Rows, a: &Achieved) -> Option<Diagnostic> {
         Label::new(e.name_at.file, e.name_at.span, label),
     )
     .with_help("fix or compensate the requirements below; `zonelint report` lists every requirement's status");
-    d.notes.reserve_exact(1 + short.clone().count());
+    d.notes.reserve_exact(1 + short.len());
     d.notes.push(vector_table(a));
-    for fr in short {
+    for &fr in short {
         let level = a.achieved.get(fr) + 1;
         let first = rows.by_fr[fr].iter().copied().find(|&i| {
             let s = a.statuses[i];
