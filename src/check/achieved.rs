@@ -130,9 +130,14 @@ impl Achieved {
                 fr,
                 level,
             } => {
-                use std::fmt::Write;
-                let qid = &model.element(component).qid;
-                let _ = write!(out, "SL-C({}) of `{qid}` is {level}", FR_NAMES[fr as usize]);
+                // `SL-C({FR}) of `{qid}` is {level}`, without the formatting machinery: the
+                // below-target finding writes one per FR short of its target.
+                out.push_str("SL-C(");
+                out.push_str(FR_NAMES[fr as usize]);
+                out.push_str(") of `");
+                out.push_str(&model.element(component).qid);
+                out.push_str("` is ");
+                push_number(out, level, 0);
             }
             Reason::Finding(n) => out.push_str(self.text(n)),
             Reason::Suppressed(n) => {
@@ -142,10 +147,32 @@ impl Achieved {
         }
     }
 
+    /// The length of what [`Achieved::write_reason`] writes.
+    fn reason_len(&self, model: &Model, reason: Reason) -> usize {
+        match reason {
+            Reason::NoCapability(component) => {
+                "``".len() + model.element(component).qid.len() + " has no SL-C".len()
+            }
+            Reason::Capability {
+                component,
+                fr,
+                level,
+            } => {
+                "SL-C() of `` is ".len()
+                    + FR_NAMES[fr as usize].len()
+                    + model.element(component).qid.len()
+                    + number_len(level)
+            }
+            Reason::Finding(n) => self.text(n).len(),
+            Reason::Suppressed(n) => "suppressed: ".len() + self.text(n).len(),
+        }
+    }
+
     /// Why a requirement is not met ([`Achieved::write_reason`]).
     pub fn reason(&self, model: &Model, reason: Reason) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.reason_len(model, reason));
         self.write_reason(model, reason, &mut out);
+        debug_assert_eq!(out.len(), self.reason_len(model, reason));
         out
     }
 
@@ -162,84 +189,185 @@ impl Achieved {
     }
 }
 
-/// Findings of requirement-bound policies, by (requirement, zone or conduit they concern), so
-/// that each status is a lookup rather than a scan of every finding.
-/// Hashed with foldhash: it is asked once per zone and requirement, and SipHash's resistance to
-/// crafted keys buys nothing for ids from our own catalogue.
-type FindingIndex<'a> = HashMap<(&'a str, ElemId), Vec<&'a Diagnostic>, foldhash::fast::FixedState>;
+/// Findings of requirement-bound policies, by the zone or conduit they concern and the row of
+/// their requirement, so that each status is a look-up rather than a scan of every finding.
+///
+/// One vector sorted by (zone or conduit, row, finding) rather than a map of small vectors: a
+/// finding concerns several elements, and a map entry with its own vector for each was most of
+/// the cost of building the index. Only zones and conduits are kept, as only they have targets.
+struct FindingIndex<'a> {
+    findings: &'a [Diagnostic],
+    entries: Vec<Concerns>,
+}
 
-fn index<'a>(model: &Model, findings: &'a [Diagnostic]) -> FindingIndex<'a> {
-    let mut index: FindingIndex<'a> = HashMap::default();
-    for d in findings {
-        let Some(info) = d.finding.as_deref() else {
-            continue;
-        };
-        let Some(requirement) = info.requirement.as_deref() else {
-            continue;
-        };
-        let Some(subject) = model.lookup(&info.element) else {
-            continue;
-        };
-        for concerned in concerned(model, subject) {
-            index.entry((requirement, concerned)).or_default().push(d);
+/// Finding `finding` (a position in the findings) is bound to row `row` and concerns `element`.
+/// The field order is the sort order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Concerns {
+    element: ElemId,
+    row: u32,
+    finding: u32,
+}
+
+impl<'a> FindingIndex<'a> {
+    /// `subjects`: the element each finding is about ([`super::risk::subjects`]).
+    fn new(
+        model: &Model,
+        rows: &Rows,
+        findings: &'a [Diagnostic],
+        subjects: &[Option<ElemId>],
+    ) -> FindingIndex<'a> {
+        use rayon::prelude::*;
+        let mut entries: Vec<Concerns> = findings
+            .par_iter()
+            .zip(subjects)
+            .enumerate()
+            .fold(
+                || (Vec::new(), None),
+                |(mut entries, mut last): (Vec<Concerns>, Option<(&'a str, Option<u32>)>),
+                 (i, (d, subject))| {
+                    let Some(info) = d.finding.as_deref() else {
+                        return (entries, last);
+                    };
+                    let Some(requirement) = info.requirement.as_deref() else {
+                        return (entries, last);
+                    };
+                    // The findings of one policy come together and share a requirement: the
+                    // row found for the one before usually answers.
+                    let row = match last {
+                        Some((id, row)) if id == requirement => row,
+                        _ => rows.key_of(requirement),
+                    };
+                    last = Some((requirement, row));
+                    let Some(row) = row else {
+                        return (entries, last);
+                    };
+                    let Some(subject) = *subject else {
+                        return (entries, last);
+                    };
+                    concerned(model, subject, |element| {
+                        entries.push(Concerns {
+                            element,
+                            row,
+                            finding: i as u32,
+                        })
+                    });
+                    (entries, last)
+                },
+            )
+            .map(|(entries, _)| entries)
+            .reduce(Vec::new, |mut a, mut b| {
+                a.append(&mut b);
+                a
+            });
+        entries.par_sort_unstable();
+        FindingIndex { findings, entries }
+    }
+
+    /// The findings that concern `element`, by row, in the findings' order within a row.
+    fn of(&self, element: ElemId) -> Concerning<'_> {
+        let start = self.entries.partition_point(|e| e.element < element);
+        let len = self.entries[start..].partition_point(|e| e.element == element);
+        Concerning {
+            findings: self.findings,
+            entries: &self.entries[start..start + len],
         }
     }
-    index
 }
 
-/// The zones and conduits a finding about `subject` concerns: the subject and everything that
-/// encloses it, for a conduit (or a flow of one) the zones it joins, and for a role the zones
-/// it holds permissions in.
-fn concerned(model: &Model, subject: ElemId) -> Vec<ElemId> {
-    let mut out = Vec::new();
-    let mut at = Some(subject);
-    while let Some(e) = at {
-        out.push(e);
-        let element = model.element(e);
-        at = match element.kind {
-            ElementKind::Component | ElementKind::Zone => model.zone_of(e).or(element.parent),
-            _ => element.parent,
-        };
+/// The part of a [`FindingIndex`] about one zone or conduit.
+struct Concerning<'a> {
+    findings: &'a [Diagnostic],
+    entries: &'a [Concerns],
+}
+
+impl<'a> Concerning<'a> {
+    /// The findings bound to the requirement of row `key` ([`Rows::key`]), in order.
+    fn bound_to(&self, key: u32) -> impl Iterator<Item = &'a Diagnostic> + 'a {
+        let start = self.entries.partition_point(|e| e.row < key);
+        let findings = self.findings;
+        self.entries[start..]
+            .iter()
+            .take_while(move |e| e.row == key)
+            .map(move |e| &findings[e.finding as usize])
     }
-    let conduit = match model.element(subject).kind {
+}
+
+/// Calls `found` with each zone and conduit a finding about `subject` concerns: the subject and
+/// everything that encloses it, for a conduit (or a flow of one) the zones it joins, and for a
+/// role the zones it holds permissions in. Other elements are skipped: nothing asks about them.
+fn concerned(model: &Model, subject: ElemId, mut found: impl FnMut(ElemId)) {
+    let mut keep = |e: ElemId| {
+        if matches!(
+            model.element(e).kind,
+            ElementKind::Zone | ElementKind::Conduit
+        ) {
+            found(e);
+        }
+    };
+    for e in model.enclosing(subject) {
+        keep(e);
+    }
+    let element = model.element(subject);
+    let conduit = match element.kind {
         ElementKind::Conduit => Some(subject),
-        ElementKind::Flow => model.element(subject).parent,
+        ElementKind::Flow => element.parent,
         _ => None,
     };
-    if let Some(c) = conduit {
-        out.extend(model.conduit_zones(c));
+    if let Some(c) = conduit
+        && let Some(zones) = model.element(c).value("zones")
+    {
+        zones
+            .as_list()
+            .iter()
+            .filter_map(Value::as_ref)
+            .for_each(&mut keep);
     }
     // A human role concerns the zones it holds permissions in.
-    if let Some(Value::Permissions(entries)) = model.element(subject).value("permissions") {
-        out.extend(entries.iter().map(|(zone, _)| *zone));
+    if let Some(Value::Permissions(entries)) = element.value("permissions") {
+        for (zone, _) in entries {
+            keep(*zone);
+        }
     }
-    out
 }
 
+/// The levels of every zone and conduit with a target, in model order. `subjects`: the element
+/// each finding is about ([`super::risk::subjects`]).
 pub fn compute(
     model: &Model,
     catalogues: &Catalogues,
     findings: &[Diagnostic],
+    subjects: &[Option<ElemId>],
     today: Date,
 ) -> Vec<Achieved> {
     use rayon::prelude::*;
-    let findings = index(model, findings);
-    let findings = &findings;
+    let rows = rows(catalogues);
+    let rows = &rows;
+    let common = Common {
+        model,
+        catalogues,
+        findings: FindingIndex::new(model, rows, findings, subjects),
+        today,
+        rows,
+        compensable: rows
+            .all
+            .iter()
+            .map(|r| model.records().compensations_of(&r.id).is_some())
+            .collect(),
+    };
+    let common = &common;
     let targets: Vec<(ElemId, SlVector)> = [ElementKind::Zone, ElementKind::Conduit]
         .into_iter()
         .flat_map(|kind| model.all(kind).iter().copied())
         .filter_map(|e| Some((e, model.element(e).sl("sl_target")?)))
         .collect();
-    let rows = rows(catalogues);
-    let rows = &rows;
     let ids: Arc<[Box<str>]> = rows.all.iter().map(|r| r.id.as_str().into()).collect();
     let ids = &ids;
     // Each zone and conduit is computed on its own; in order, on all cores.
     targets
         .into_par_iter()
         .map(|(element, target)| {
-            let (statuses, texts, achieved, weakest_capability) =
-                one(model, catalogues, findings, today, rows, element, target);
+            let (statuses, texts, achieved, weakest_capability) = one(common, element, target);
             Achieved {
                 element,
                 target,
@@ -260,6 +388,17 @@ struct Rows<'c> {
     /// Positions in `all` of each FR's requirements, so that a question about one FR does not
     /// read the other six FRs' rows.
     by_fr: [Vec<usize>; 7],
+    /// The first row of each id: findings are indexed by the id they name.
+    first: HashMap<&'c str, u32, foldhash::fast::FixedState>,
+    /// For each row of `all`, the first row with its id.
+    key: Vec<u32>,
+}
+
+impl Rows<'_> {
+    /// The first row with requirement id `id`, which stands for every row with that id.
+    fn key_of(&self, id: &str) -> Option<u32> {
+        self.first.get(id).copied()
+    }
 }
 
 fn rows(catalogues: &Catalogues) -> Rows<'_> {
@@ -269,32 +408,52 @@ fn rows(catalogues: &Catalogues) -> Rows<'_> {
         .filter(|r| r.fr.is_some())
         .collect();
     let mut by_fr: [Vec<usize>; 7] = Default::default();
+    let mut first = HashMap::default();
     for (i, r) in all.iter().enumerate() {
         if let Some(list) = r.fr.and_then(|fr| by_fr.get_mut(fr)) {
             list.push(i);
         }
+        first.entry(r.id.as_str()).or_insert(i as u32);
     }
-    Rows { all, by_fr }
+    let key = all.iter().map(|r| first[r.id.as_str()]).collect();
+    Rows {
+        all,
+        by_fr,
+        first,
+        key,
+    }
 }
 
 /// The statuses (with the texts they copy), SL-A and weakest SL-C of one zone or conduit.
 type One = (Box<[Status]>, Vec<Box<str>>, SlVector, Option<SlVector>);
 
-fn one(
-    model: &Model,
-    catalogues: &Catalogues,
-    findings: &FindingIndex,
+/// What the computation of every zone and conduit reads alike.
+struct Common<'a> {
+    model: &'a Model,
+    catalogues: &'a Catalogues,
+    findings: FindingIndex<'a>,
     today: Date,
-    rows: &Rows,
-    element: ElemId,
-    target: SlVector,
-) -> One {
+    rows: &'a Rows<'a>,
+    /// For each row, whether a compensation record names its requirement at all.
+    compensable: Vec<bool>,
+}
+
+fn one(common: &Common, element: ElemId, target: SlVector) -> One {
+    let Common {
+        model,
+        catalogues,
+        ref findings,
+        today,
+        rows,
+        ref compensable,
+    } = *common;
     let zone = model.element(element).kind == ElementKind::Zone;
     let components = if zone {
         model.components_in(element)
     } else {
         model.graph.via(element)
     };
+    let mut provided = Provided::default();
     let members: Vec<Member> = components
         .iter()
         .map(|&id| {
@@ -302,7 +461,7 @@ fn one(
             Member {
                 id,
                 capability: e.sl("sl_capability"),
-                provides: crate::model::records::requirement_list(e.value("provides")),
+                provides: provided.list(e.value("provides")),
             }
         })
         .collect();
@@ -315,26 +474,30 @@ fn one(
     } else {
         Vec::new()
     };
+    let distinct = distinct(&members);
+    let place = Place {
+        model,
+        findings: &findings.of(element),
+        rows,
+        compensable,
+        today,
+        members: &members,
+        provided: &provided,
+        distinct: distinct.as_deref(),
+        missing_evidence: &missing_evidence,
+        zone,
+    };
     let mut texts = Vec::new();
     let mut achieved = [0u8; 7];
     let mut status_of = Vec::with_capacity(rows.all.len());
-    for r in &rows.all {
+    for (i, r) in rows.all.iter().enumerate() {
         // A row no level up to the target selects cannot lower SL-A and is reported as not
         // selected: its status is not worth computing (most of the SL 3 and 4 enhancements).
         let goal = target.get(r.fr.unwrap_or(0));
         let relevant =
             goal > 0 && (r.selected_at(goal) || r.levels.iter().any(|&l| l >= 1 && l <= goal));
         status_of.push(if relevant {
-            let place = Place {
-                model,
-                findings,
-                today,
-                element,
-                members: &members,
-                missing_evidence: &missing_evidence,
-                zone,
-            };
-            status(&place, r, &mut texts)
+            status(&place, i, &mut texts)
         } else {
             Status::NotSelected
         });
@@ -367,22 +530,91 @@ fn one(
     )
 }
 
+/// The positions in `members` of the first member of each kind: one whose SL-C and `provides`
+/// list differ from those of every member before it. Components of one product make up most of a
+/// zone, and a capability check with no compensation on record answers alike for members of a
+/// kind: the first member it fails is the first of its kind. `None` when there are more kinds
+/// than are worth telling apart (the search is quadratic in them).
+fn distinct(members: &[Member]) -> Option<Vec<usize>> {
+    const MOST: usize = 16;
+    let mut firsts: Vec<usize> = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        let seen = firsts.iter().any(|&j| {
+            let other = &members[j];
+            other.capability == m.capability && other.provides == m.provides
+        });
+        if !seen {
+            if firsts.len() == MOST {
+                return None;
+            }
+            firsts.push(i);
+        }
+    }
+    Some(firsts)
+}
+
 /// What the capability check needs of each component, read once per zone rather than once
 /// per requirement.
 struct Member {
     id: ElemId,
     capability: Option<SlVector>,
-    /// Requirement ids the component meets by itself, normalised.
-    provides: Vec<String>,
+    /// The requirement ids the component meets by itself: a list of a [`Provided`].
+    provides: usize,
+}
+
+/// The `provides` lists of one zone's members, normalised. Components of a product share
+/// their product's list (one value, inherited): it is normalised once for all of them.
+struct Provided<'m> {
+    /// Each value read, with its ids; the first is the empty list of members without one.
+    lists: Vec<(Option<&'m Value>, Vec<String>)>,
+}
+
+impl Default for Provided<'_> {
+    fn default() -> Self {
+        Provided {
+            lists: vec![(None, Vec::new())],
+        }
+    }
+}
+
+impl<'m> Provided<'m> {
+    /// Values beyond this many are not looked for among those read (the search is linear):
+    /// they get a list each.
+    const SHARED: usize = 16;
+
+    /// The list of the ids in `value` (a `provides` attribute).
+    fn list(&mut self, value: Option<&'m Value>) -> usize {
+        let Some(value) = value else {
+            return 0;
+        };
+        let known = self.lists[..self.lists.len().min(Self::SHARED)]
+            .iter()
+            .position(|(v, _)| v.is_some_and(|v| std::ptr::eq(v, value)));
+        known.unwrap_or_else(|| {
+            let ids = crate::model::records::requirement_list(Some(value));
+            self.lists.push((Some(value), ids));
+            self.lists.len() - 1
+        })
+    }
+
+    fn ids(&self, list: usize) -> &[String] {
+        &self.lists[list].1
+    }
 }
 
 /// The zone or conduit a status is computed for, and what is read once for it.
 struct Place<'a> {
     model: &'a Model,
-    findings: &'a FindingIndex<'a>,
+    /// The findings that concern the zone or conduit.
+    findings: &'a Concerning<'a>,
+    rows: &'a Rows<'a>,
+    /// For each row, whether a compensation record names its requirement at all.
+    compensable: &'a [bool],
     today: Date,
-    element: ElemId,
     members: &'a [Member],
+    provided: &'a Provided<'a>,
+    /// The first member of each kind ([`distinct`]), if there are few kinds.
+    distinct: Option<&'a [usize]>,
     missing_evidence: &'a [String],
     zone: bool,
 }
@@ -390,8 +622,9 @@ struct Place<'a> {
 /// The worst status of one requirement for one zone or conduit. Nothing ranks above "not met":
 /// the first one found is the reason kept, so the search stops there. Texts a status copies
 /// from a finding go to `texts`.
-fn status(place: &Place, r: &Requirement, texts: &mut Vec<Box<str>>) -> Status {
+fn status(place: &Place, row: usize, texts: &mut Vec<Box<str>>) -> Status {
     let model = place.model;
+    let r = place.rows.all[row];
     let fr = r.fr.unwrap_or(0);
     let mut text = |s: &str| {
         texts.push(s.into());
@@ -401,15 +634,30 @@ fn status(place: &Place, r: &Requirement, texts: &mut Vec<Box<str>>) -> Status {
     for kind in &r.checked_by {
         match kind {
             CheckKind::Capability => {
-                for m in place.members {
+                // Without a compensation on record, the first member of each kind answers
+                // for the rest of its kind (see `distinct`).
+                let firsts = place.distinct.filter(|_| !place.compensable[row]);
+                let members: &mut dyn Iterator<Item = &Member> = match firsts {
+                    Some(firsts) => &mut firsts.iter().map(|&i| &place.members[i]),
+                    None => &mut place.members.iter(),
+                };
+                for m in members {
                     let Some(capability) = m.capability else {
                         return Status::NotMet(Reason::NoCapability(m.id));
                     };
                     let level = capability.get(fr);
-                    if (level > 0 && r.selected_at(level)) || m.provides.contains(&r.id) {
+                    if (level > 0 && r.selected_at(level))
+                        || place.provided.ids(m.provides).contains(&r.id)
+                    {
                         continue;
                     }
-                    match compensation_for(model, &r.id, m.id, place.today) {
+                    // Without a record naming the requirement there is nothing to look for.
+                    let compensation = if place.compensable[row] {
+                        compensation_for(model, &r.id, m.id, place.today)
+                    } else {
+                        None
+                    };
+                    match compensation {
                         Some(by) => {
                             if worst.rank() < Status::Compensated(By::Record(by)).rank() {
                                 worst = Status::Compensated(By::Record(by));
@@ -426,12 +674,7 @@ fn status(place: &Place, r: &Requirement, texts: &mut Vec<Box<str>>) -> Status {
                 }
             }
             CheckKind::Architecture => {
-                for d in place
-                    .findings
-                    .get(&(r.id.as_str(), place.element))
-                    .into_iter()
-                    .flatten()
-                {
+                for d in place.findings.bound_to(place.rows.key[row]) {
                     let info = d.finding.as_deref().expect("filtered on findings");
                     match &info.state {
                         FindingState::Open => {
@@ -469,93 +712,139 @@ pub const BELOW_TARGET_DOC: &str = "## What it checks\nZones and conduits whose 
 ///
 /// There is one per zone or conduit below target (a fifth of them in the generated fleets), so
 /// the texts are assembled with `push_str` rather than `format!`: padding and `Display` through
-/// the formatting machinery were most of this stage's time.
+/// the formatting machinery were most of this stage's time. Each is written on its own, on all
+/// cores, and they are collected in the order of `levels`.
 pub fn below_target(
     model: &Model,
     catalogues: &Catalogues,
     levels: &[Achieved],
 ) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     // `Achieved::statuses` lists these rows in this order (see `one`): reading them side by
     // side avoids looking each id up again, once per zone, FR and requirement.
     let rows = rows(catalogues);
-    let mut out = Vec::new();
-    for a in levels {
-        let short: Vec<usize> = (0..7)
-            .filter(|&i| a.achieved.get(i) < a.target.get(i))
-            .collect();
-        if short.is_empty() {
-            continue;
-        }
-        let e = model.element(a.element);
-        let mut frs = String::new();
-        for (n, &fr) in short.iter().enumerate() {
-            if n > 0 {
-                frs.push_str(", ");
-            }
-            frs.push_str(FR_NAMES[fr]);
-        }
-        let mut message = String::with_capacity(80 + e.qid.len());
-        message.push_str(e.kind.keyword());
-        message.push_str(" `");
-        message.push_str(&e.qid);
-        message.push_str("` achieves SL-A ");
-        push_vector(&mut message, a.achieved);
-        message.push_str(" below its SL-T ");
-        push_vector(&mut message, a.target);
-        message.push_str(" in ");
-        message.push_str(&frs);
-        frs.insert_str(0, "SL-A below SL-T in ");
-        let mut d = Diagnostic::warning(
-            BELOW_TARGET,
-            message,
-            Label::new(e.name_at.file, e.name_at.span, frs),
-        )
-        .with_help("fix or compensate the requirements below; `zonelint report` lists every requirement's status");
-        d.notes.push(vector_table(a));
-        for &fr in &short {
-            let level = a.achieved.get(fr) + 1;
-            let first = rows.by_fr[fr].iter().copied().find(|&i| {
-                let s = a.statuses[i];
-                !s.achieved()
-                    && !matches!(s, Status::NotSelected)
-                    && rows.all[i].levels.contains(&level)
-            });
-            if let Some(i) = first {
-                let (id, status) = (&*a.ids[i], a.statuses[i]);
-                // `{FR} stops at {level}: {id} {status}`, where a status not met gives its reason.
-                let mut note = String::with_capacity(64);
-                note.push_str(FR_NAMES[fr]);
-                note.push_str(" stops at ");
-                push_number(&mut note, level - 1, 0);
-                note.push_str(": ");
-                note.push_str(id);
-                note.push(' ');
-                match status {
-                    Status::NotMet(reason) => {
-                        note.push_str("not met: ");
-                        a.write_reason(model, reason, &mut note);
-                    }
-                    other => note.push_str(other.label()),
-                }
-                d.notes.push(note);
-            }
-        }
-        d.finding = Some(Box::new(FindingInfo {
-            element: e.qid.clone(),
-            fingerprint: fingerprint(BELOW_TARGET, &e.qid),
-            url: Some([crate::diagnostics::DOCS_URL, BELOW_TARGET, ".md"].concat()),
-            state: FindingState::Open,
-            ..FindingInfo::default()
-        }));
-        d.severity = Severity::Warning;
-        out.push(d);
+    let rows = &rows;
+    levels
+        .par_iter()
+        .filter_map(|a| below(model, rows, a))
+        .collect()
+}
+
+/// The below-target finding of one zone or conduit, if it is below target.
+fn below(model: &Model, rows: &Rows, a: &Achieved) -> Option<Diagnostic> {
+    // Every string is made at its final length: growing them was a third of this function's
+    // time, and the slack would stay allocated for the whole run.
+    let mut short = [0usize; 7];
+    let mut count = 0;
+    for fr in (0..7).filter(|&i| a.achieved.get(i) < a.target.get(i)) {
+        short[count] = fr;
+        count += 1;
     }
-    out
+    let short = &short[..count];
+    if short.is_empty() {
+        return None;
+    }
+    let e = model.element(a.element);
+    let frs_len = short
+        .iter()
+        .map(|&fr| FR_NAMES[fr].len() + 2)
+        .sum::<usize>()
+        - 2;
+    const LABEL: &str = "SL-A below SL-T in ";
+    let mut label = String::with_capacity(LABEL.len() + frs_len);
+    label.push_str(LABEL);
+    for (n, &fr) in short.iter().enumerate() {
+        if n > 0 {
+            label.push_str(", ");
+        }
+        label.push_str(FR_NAMES[fr]);
+    }
+    let frs = &label[LABEL.len()..];
+    let message_len = e.kind.keyword().len()
+        + " `".len()
+        + e.qid.len()
+        + "` achieves SL-A ".len()
+        + vector_len(a.achieved)
+        + " below its SL-T ".len()
+        + vector_len(a.target)
+        + " in ".len()
+        + frs.len();
+    let mut message = String::with_capacity(message_len);
+    message.push_str(e.kind.keyword());
+    message.push_str(" `");
+    message.push_str(&e.qid);
+    message.push_str("` achieves SL-A ");
+    push_vector(&mut message, a.achieved);
+    message.push_str(" below its SL-T ");
+    push_vector(&mut message, a.target);
+    message.push_str(" in ");
+    message.push_str(frs);
+    debug_assert_eq!(message.len(), message_len);
+    let mut d = Diagnostic::warning(
+        BELOW_TARGET,
+        message,
+        Label::new(e.name_at.file, e.name_at.span, label),
+    )
+    .with_help("fix or compensate the requirements below; `zonelint report` lists every requirement's status");
+    d.notes.reserve_exact(1 + short.len());
+    d.notes.push(vector_table(a));
+    for &fr in short {
+        let level = a.achieved.get(fr) + 1;
+        let first = rows.by_fr[fr].iter().copied().find(|&i| {
+            let s = a.statuses[i];
+            !s.achieved()
+                && !matches!(s, Status::NotSelected)
+                && rows.all[i].levels.contains(&level)
+        });
+        if let Some(i) = first {
+            let (id, status) = (&*a.ids[i], a.statuses[i]);
+            // `{FR} stops at {level}: {id} {status}`, where a status not met gives its reason.
+            let status_len = match status {
+                Status::NotMet(reason) => "not met: ".len() + a.reason_len(model, reason),
+                other => other.label().len(),
+            };
+            let note_len = FR_NAMES[fr].len()
+                + " stops at ".len()
+                + number_len(level - 1)
+                + ": ".len()
+                + id.len()
+                + 1
+                + status_len;
+            let mut note = String::with_capacity(note_len);
+            note.push_str(FR_NAMES[fr]);
+            note.push_str(" stops at ");
+            push_number(&mut note, level - 1, 0);
+            note.push_str(": ");
+            note.push_str(id);
+            note.push(' ');
+            match status {
+                Status::NotMet(reason) => {
+                    note.push_str("not met: ");
+                    a.write_reason(model, reason, &mut note);
+                }
+                other => note.push_str(other.label()),
+            }
+            debug_assert_eq!(note.len(), note_len);
+            d.notes.push(note);
+        }
+    }
+    d.finding = Some(Box::new(FindingInfo {
+        element: e.qid.clone(),
+        fingerprint: fingerprint(BELOW_TARGET, &e.qid),
+        url: Some([crate::diagnostics::DOCS_URL, BELOW_TARGET, ".md"].concat()),
+        state: FindingState::Open,
+        ..FindingInfo::default()
+    }));
+    d.severity = Severity::Warning;
+    Some(d)
 }
 
 /// The SL-T, weakest SL-C and SL-A rows under the FR names, each cell four wide.
 fn vector_table(a: &Achieved) -> String {
-    let mut out = String::with_capacity(4 * (6 + 7 * 4));
+    // A header of six spaces and seven cells, then three rows of a newline, a name padded to
+    // six and seven cells.
+    const LEN: usize = 6 + 7 * 4 + 3 * (1 + 6 + 7 * 4);
+    let mut out = String::with_capacity(LEN);
     out.push_str("      ");
     for name in FR_NAMES {
         push_padded(&mut out, name, 4);
@@ -575,6 +864,7 @@ fn vector_table(a: &Achieved) -> String {
             }
         }
     }
+    debug_assert_eq!(out.len(), LEN);
     out
 }
 
@@ -590,14 +880,23 @@ fn push_vector(out: &mut String, v: SlVector) {
     out.push(']');
 }
 
-/// `n` right-aligned in `width` columns, as `{n:>width}` writes it.
-fn push_number(out: &mut String, n: u8, width: usize) {
-    let digits = match n {
+/// The length of what [`push_vector`] writes.
+fn vector_len(v: SlVector) -> usize {
+    "[]".len() + 6 * ", ".len() + v.0.iter().map(|&n| number_len(n)).sum::<usize>()
+}
+
+/// The number of digits of `n`.
+fn number_len(n: u8) -> usize {
+    match n {
         0..10 => 1,
         10..100 => 2,
         _ => 3,
-    };
-    for _ in digits..width {
+    }
+}
+
+/// `n` right-aligned in `width` columns, as `{n:>width}` writes it.
+fn push_number(out: &mut String, n: u8, width: usize) {
+    for _ in number_len(n)..width {
         out.push(' ');
     }
     if n >= 100 {
@@ -615,4 +914,148 @@ fn push_padded(out: &mut String, text: &str, width: usize) {
         out.push(' ');
     }
     out.push_str(text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_match_what_is_written() {
+        for n in [0u8, 4, 9, 10, 99, 100, 255] {
+            let mut out = String::new();
+            push_number(&mut out, n, 0);
+            assert_eq!(out.len(), number_len(n), "{n}");
+            assert_eq!(out, n.to_string());
+        }
+        for v in [
+            SlVector([0; 7]),
+            SlVector([1, 2, 3, 4, 1, 2, 3]),
+            SlVector([10, 2, 255, 4, 99, 0, 100]),
+        ] {
+            let mut out = String::new();
+            push_vector(&mut out, v);
+            assert_eq!(out.len(), vector_len(v));
+            assert_eq!(out, v.to_string());
+        }
+    }
+
+    fn member(id: u32, capability: Option<u8>, provides: usize) -> Member {
+        Member {
+            id: ElemId(id),
+            capability: capability.map(|l| SlVector([l; 7])),
+            provides,
+        }
+    }
+
+    #[test]
+    fn distinct_keeps_the_first_member_of_each_kind_in_order() {
+        let members = [
+            member(1, Some(2), 0),
+            member(2, Some(2), 0),
+            member(3, None, 0),
+            member(4, Some(2), 1),
+            member(5, None, 0),
+            member(6, Some(1), 0),
+            member(7, Some(2), 1),
+        ];
+        assert_eq!(distinct(&members), Some(vec![0, 2, 3, 5]));
+        assert_eq!(distinct(&[]), Some(vec![]));
+    }
+
+    fn model(text: &str) -> Model {
+        let mut sources = crate::diagnostics::SourceMap::default();
+        let file = sources.add("m.iacs", text);
+        let tree = crate::syntax::parse(text);
+        let (model, errors) = crate::model::build(sources, vec![(file, tree)]);
+        assert!(errors.is_empty(), "{errors:?}");
+        model
+    }
+
+    fn requirement(id: &str, fr: Option<usize>) -> Requirement {
+        Requirement {
+            id: id.into(),
+            catalogue: "test".into(),
+            fr,
+            title: String::new(),
+            levels: vec![1, 2, 3, 4],
+            checked_by: vec![CheckKind::Architecture],
+            summary: String::new(),
+            description: String::new(),
+            rationale: String::new(),
+            file: crate::diagnostics::FileId(0),
+            span: crate::syntax::Span::new(0, 0),
+        }
+    }
+
+    fn finding(requirement: Option<&str>, element: &str) -> Diagnostic {
+        let at = Label::new(
+            crate::diagnostics::FileId(0),
+            crate::syntax::Span::new(0, 0),
+            "here",
+        );
+        let mut d = Diagnostic::warning("rule", "found", at);
+        d.finding = Some(Box::new(FindingInfo {
+            requirement: requirement.map(str::to_string),
+            element: element.into(),
+            ..FindingInfo::default()
+        }));
+        d
+    }
+
+    #[test]
+    fn the_index_files_findings_under_the_zones_and_conduits_they_concern() {
+        let m = model(
+            "site s {
+               zone a { component c1 : embedded-device { } }
+               zone b { component c2 : embedded-device { } }
+               conduit k { zones = [a, b] }
+             }
+             role r { permissions = { s.b: [view] } }",
+        );
+        let mut catalogues = Catalogues::default();
+        catalogues.requirements = vec![
+            requirement("ZCR 3.3", None),
+            requirement("SR 1.1", Some(0)),
+            requirement("SR 2.1", Some(1)),
+        ];
+        let rows = rows(&catalogues);
+        let findings = [
+            finding(Some("SR 1.1"), "s.a.c1"),
+            finding(Some("SR 1.1"), "s.k"),
+            finding(None, "s.a"),
+            finding(Some("SR 2.1"), "r"),
+            finding(Some("SR 1.1"), "s.a"),
+            finding(Some("ZCR 3.3"), "s.a"),
+            finding(Some("SR 1.1"), "nowhere"),
+        ];
+        let subjects = super::super::risk::subjects(&m, &findings);
+        let index = FindingIndex::new(&m, &rows, &findings, &subjects);
+        let at = |qid: &str, requirement: &str| -> Vec<usize> {
+            let element = m.lookup(qid).expect("element");
+            let key = rows.key_of(requirement).expect("a row");
+            index
+                .of(element)
+                .bound_to(key)
+                .map(|d| findings.iter().position(|f| std::ptr::eq(f, d)).unwrap())
+                .collect()
+        };
+        assert_eq!(at("s.a", "SR 1.1"), [0, 1, 4]);
+        assert_eq!(at("s.b", "SR 1.1"), [1]);
+        assert_eq!(at("s.k", "SR 1.1"), [1]);
+        assert_eq!(at("s.a", "SR 2.1"), Vec::<usize>::new());
+        assert_eq!(at("s.b", "SR 2.1"), [3]);
+        // Components and sites are never asked about, and requirements without an FR are no row.
+        assert!(index.of(m.lookup("s.a.c1").unwrap()).entries.is_empty());
+        assert!(index.of(m.lookup("s").unwrap()).entries.is_empty());
+        assert_eq!(rows.key_of("ZCR 3.3"), None);
+    }
+
+    #[test]
+    fn distinct_gives_up_on_many_kinds() {
+        let few: Vec<Member> = (0..16).map(|i| member(i, Some(i as u8), 0)).collect();
+        assert_eq!(distinct(&few).map(|f| f.len()), Some(16));
+        let many: Vec<Member> = (0..17).map(|i| member(i, Some(i as u8), 0)).collect();
+        assert_eq!(distinct(&many), None);
+    }
 }

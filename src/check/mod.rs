@@ -135,7 +135,8 @@ fn finish(
     (mut findings, stopped, used): Found,
 ) -> Report {
     let timing = crate::timings::start("stage", "compensations and suppressions");
-    risk::apply(&model, &mut findings, options.today, &used);
+    let mut subjects = risk::subjects(&model, &findings);
+    risk::apply(&model, &mut findings, &mut subjects, options.today, &used);
     drop(timing);
     let timing = crate::timings::start("stage", "achieved levels");
     let levels = if options.achieved_levels {
@@ -143,11 +144,13 @@ fn finish(
             &model,
             &options.policies.catalogues,
             &findings,
+            &subjects,
             options.today,
         )
     } else {
         Vec::new()
     };
+    drop(subjects);
     findings.extend(achieved::below_target(
         &model,
         &options.policies.catalogues,
@@ -223,28 +226,49 @@ pub fn rule_docs(policies: &PolicySet) -> Vec<RuleDoc> {
 
 /// Orders diagnostics by file name, then position, so output is stable across runs.
 pub fn sort(diagnostics: &mut [Diagnostic], model: &Model) {
+    use rayon::prelude::*;
     // Rank files by name once, rather than comparing names in every comparison.
     let mut files: Vec<_> = model.sources.iter().collect();
     files.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    let mut rank = vec![0usize; model.sources.len()];
+    let mut rank = vec![0u32; model.sources.len()];
     for (position, (id, _)) in files.into_iter().enumerate() {
-        rank[id.0 as usize] = position;
+        rank[id.0 as usize] = position as u32 + 1;
     }
-    let file_rank = |d: &Diagnostic| rank.get(d.primary.file.0 as usize).copied();
-    let key = |d: &'_ Diagnostic| (file_rank(d), d.primary.span.start);
     // The order is sorted, not the diagnostics: a stable sort of the diagnostics themselves
     // allocates a scratch copy of them all (2 MB at 10,000 components, at the run's peak of
-    // memory). Ties keep their order through the index, as a stable sort keeps them.
-    let mut order: Vec<u32> = (0..diagnostics.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (x, y) = (&diagnostics[a as usize], &diagnostics[b as usize]);
-        key(x)
-            .cmp(&key(y))
-            .then_with(|| x.code.cmp(&y.code))
-            .then_with(|| x.message.cmp(&y.message))
-            .then(a.cmp(&b))
+    // memory). Each entry carries its file's rank (0 for a file outside the source map, which
+    // sorts first) and its offset, so most comparisons read this vector alone rather than two
+    // diagnostics scattered over memory. Ties keep their order through the index, as a stable
+    // sort keeps them.
+    let mut keys: Vec<SortKey> = diagnostics
+        .iter()
+        .enumerate()
+        .map(|(index, d)| SortKey {
+            file: rank.get(d.primary.file.0 as usize).copied().unwrap_or(0),
+            index: index as u32,
+            start: d.primary.span.start,
+        })
+        .collect();
+    let shared: &[Diagnostic] = diagnostics;
+    keys.par_sort_unstable_by(|a, b| {
+        (a.file, a.start)
+            .cmp(&(b.file, b.start))
+            .then_with(|| {
+                let (x, y) = (&shared[a.index as usize], &shared[b.index as usize]);
+                x.code.cmp(&y.code).then_with(|| x.message.cmp(&y.message))
+            })
+            .then(a.index.cmp(&b.index))
     });
+    let mut order: Vec<u32> = keys.iter().map(|k| k.index).collect();
+    drop(keys);
     permute(diagnostics, &mut order);
+}
+
+/// Where a diagnostic sorts: see [`sort`].
+struct SortKey {
+    file: u32,
+    index: u32,
+    start: usize,
 }
 
 /// Rearranges `items` so that position `i` holds what was at `order[i]`, in place: each cycle
@@ -310,7 +334,39 @@ pub fn merge(mut reports: Vec<Report>) -> Report {
 
 #[cfg(test)]
 mod tests {
-    use super::permute;
+    use super::{permute, sort};
+    use crate::diagnostics::{Diagnostic, FileId, Label, SourceMap};
+    use crate::model::Model;
+    use crate::syntax::Span;
+
+    #[test]
+    fn sort_orders_by_file_name_offset_code_message_then_arrival() {
+        let mut sources = SourceMap::default();
+        let b = sources.add("b.iacs", "");
+        let a = sources.add("a.iacs", "");
+        let model = Model::with_sources(sources);
+        let at = |file: FileId, start: usize| Label::new(file, Span::new(start, start), "");
+        let mut diagnostics = vec![
+            Diagnostic::error("r2", "m", at(a, 5)),
+            Diagnostic::error("r1", "m2", at(b, 0)),
+            Diagnostic::error("r1", "second", at(a, 5)),
+            Diagnostic::error("r1", "m", at(FileId(9), 7)),
+            Diagnostic::error("r1", "m1", at(b, 0)),
+            Diagnostic::error("r1", "first", at(a, 5)),
+            Diagnostic::error("r1", "first", at(a, 1)),
+            Diagnostic::warning("r1", "first", at(a, 5)),
+        ];
+        for (n, d) in diagnostics.iter_mut().enumerate() {
+            d.help = Some(n.to_string());
+        }
+        sort(&mut diagnostics, &model);
+        let order: Vec<&str> = diagnostics
+            .iter()
+            .map(|d| d.help.as_deref().unwrap())
+            .collect();
+        // A file outside the source map first; equal diagnostics keep their order.
+        assert_eq!(order, ["3", "6", "5", "7", "2", "0", "4", "1"]);
+    }
 
     #[test]
     fn permute_puts_each_item_where_the_order_says() {

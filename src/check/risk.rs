@@ -30,19 +30,30 @@ impl Inside {
         Inside(owners.into_iter().map(|e| (e, Vec::new())).collect())
     }
 
-    /// Adds `diagnostics[from..]`, which follow the ones added before.
-    fn add(&mut self, model: &Model, diagnostics: &[Diagnostic], from: usize) {
+    /// Adds the diagnostics from position `from` on, which follow the ones added before, by
+    /// their `subjects`.
+    fn add(&mut self, model: &Model, subjects: &[Option<ElemId>], from: usize) {
+        use rayon::prelude::*;
         if self.0.is_empty() {
             return;
         }
-        for (i, d) in diagnostics.iter().enumerate().skip(from) {
-            let Some(subject) = d.finding.as_deref().and_then(|f| model.lookup(&f.element)) else {
-                continue;
-            };
-            for around in model.enclosing(subject) {
-                if let Some(list) = self.0.get_mut(&around) {
-                    list.push(i);
-                }
+        // The walks are found on all cores, and filed in report order: few findings lie
+        // inside an element with a record.
+        let owners = &self.0;
+        let found: Vec<(usize, ElemId)> = subjects[from..]
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, subject)| {
+                subject
+                    .iter()
+                    .flat_map(|&subject| model.enclosing(subject))
+                    .filter(|around| owners.contains_key(around))
+                    .map(move |around| (from + i, around))
+            })
+            .collect();
+        for (i, around) in found {
+            if let Some(list) = self.0.get_mut(&around) {
+                list.push(i);
             }
         }
     }
@@ -67,28 +78,46 @@ impl Written {
     }
 }
 
+/// The element each diagnostic is about, by its qualified id: `None` for a model error or an
+/// id that names nothing. Compensations, suppressions and achieved levels all need it, so it is
+/// looked up once, on all cores.
+pub fn subjects(model: &Model, diagnostics: &[Diagnostic]) -> Vec<Option<ElemId>> {
+    use rayon::prelude::*;
+    diagnostics.par_iter().map(|d| subject(model, d)).collect()
+}
+
+fn subject(model: &Model, d: &Diagnostic) -> Option<ElemId> {
+    d.finding.as_deref().and_then(|f| model.lookup(&f.element))
+}
+
 /// Applies the compensations, then the suppressions, written in the model to the findings,
 /// and adds a finding for each record that is expired or matches nothing.
+/// `subjects`: what [`subjects`] gives for the findings; the added findings' are appended.
 /// `used_by_policies`: compensations the policies already counted (capability gaps they
 /// covered).
 pub fn apply(
     model: &Model,
     diagnostics: &mut Vec<Diagnostic>,
+    subjects: &mut Vec<Option<ElemId>>,
     today: Date,
     used_by_policies: &std::collections::HashSet<ElemId>,
 ) {
+    debug_assert_eq!(subjects.len(), diagnostics.len());
     let compensated = model
         .all(ElementKind::Compensation)
         .iter()
         .filter_map(|&c| model.element(c).value("element").and_then(Value::as_ref));
     let suppressed = model.suppressions.iter().filter_map(|s| s.element);
     let mut inside = Inside::new(compensated.chain(suppressed));
-    inside.add(model, diagnostics, 0);
+    inside.add(model, subjects, 0);
     let before = diagnostics.len();
     apply_compensations(model, diagnostics, today, used_by_policies, &inside);
+    subjects.extend(diagnostics[before..].iter().map(|d| subject(model, d)));
     // The compensations' own findings (expired, unused) can be suppressed too.
-    inside.add(model, diagnostics, before);
+    inside.add(model, subjects, before);
+    let before = diagnostics.len();
     apply_suppressions(model, diagnostics, &inside);
+    subjects.extend(diagnostics[before..].iter().map(|d| subject(model, d)));
 }
 
 fn apply_compensations(
