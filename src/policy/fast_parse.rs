@@ -9,7 +9,7 @@
 //! parses completely: on anything it does not accept it returns `None`, and [`super::parse`]
 //! hands the block to pest, which then builds the tree or words the error. So a difference
 //! between the two could only ever be a tree pest would not build; the differential tests
-//! (`tests/policy_fast_parse.rs`, the `policy_parse` fuzz target) look for exactly that.
+//! (`tests/policy_fast_parse.rs`, the `policy` fuzz target) look for exactly that.
 //!
 //! pest stays the grammar of record. Each function below names the rule it mirrors. A choice is
 //! made on the next token where the grammar allows it, and once made it is kept: if pest would
