@@ -142,12 +142,19 @@ fn grammar_corners_parse_the_same_both_ways() {
         }
     }
     // Most corners are valid: the comparison must not be vacuous.
-    assert!(accepted > CORNERS.len() / 2, "only {accepted} corners parse");
+    assert!(
+        accepted > CORNERS.len() / 2,
+        "only {accepted} corners parse"
+    );
 }
 
 #[test]
 fn deep_nesting_is_declined_not_overflowed() {
-    let deep = format!("policy p {{ report \"{{{}a{}}}\" }}", "(".repeat(200), ")".repeat(200));
+    let deep = format!(
+        "policy p {{ report \"{{{}a{}}}\" }}",
+        "(".repeat(200),
+        ")".repeat(200)
+    );
     assert_eq!(block_fast(&deep), None);
     let nots = format!("policy p {{ require {}a }}", "not ".repeat(200));
     assert_eq!(block_fast(&nots).is_some(), block_reference(&nots).is_ok());

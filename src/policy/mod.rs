@@ -34,7 +34,9 @@ mod embedded {
 /// text: hooks for the differential tests and the fuzzer, not an interface.
 #[doc(hidden)]
 pub mod parse_differential {
-    fn outcome<T: std::fmt::Debug>(result: Result<T, super::parse::ParseError>) -> Result<String, String> {
+    fn outcome<T: std::fmt::Debug>(
+        result: Result<T, super::parse::ParseError>,
+    ) -> Result<String, String> {
         result
             .map(|t| format!("{t:#?}"))
             .map_err(|e| format!("{:?}: {}", e.span, e.message))

@@ -52,13 +52,17 @@ pub fn block_fast(block: &str) -> Option<Policy> {
 /// tests.
 pub fn blocks(text: &str) -> Option<Vec<String>> {
     let ranges = policy_ranges(text)?;
-    Some(ranges.into_iter().map(|(s, e)| text[s..e].to_string()).collect())
+    Some(
+        ranges
+            .into_iter()
+            .map(|(s, e)| text[s..e].to_string())
+            .collect(),
+    )
 }
 
 /// One `policy` block read by pest, or pest's error. For the differential tests.
 pub fn block_reference(block: &str) -> Result<Policy, ParseError> {
-    let mut pairs =
-        PolicyParser::parse(Rule::policy_alone, block).map_err(|e| from_pest(&e, 0))?;
+    let mut pairs = PolicyParser::parse(Rule::policy_alone, block).map_err(|e| from_pest(&e, 0))?;
     let pair = pairs
         .next()
         .and_then(|p| p.into_inner().next())
@@ -172,23 +176,25 @@ fn whole_file(text: &str) -> Result<Parsed, ParseError> {
     })
 }
 
+/// Bytes, not characters: brackets, quotes and backslashes are ASCII, and no byte of a multi-byte
+/// character is ASCII. Decoding characters here cost as much as the fast parse of the policies.
 fn check_depth(text: &str) -> Result<(), ParseError> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
-    for (i, c) in text.char_indices() {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
         if in_string {
-            match (escaped, c) {
+            match (escaped, b) {
                 (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
                 _ => {}
             }
             continue;
         }
-        match c {
-            '"' => in_string = true,
-            '(' | '[' | '{' => {
+        match b {
+            b'"' => in_string = true,
+            b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(ParseError {
@@ -197,7 +203,7 @@ fn check_depth(text: &str) -> Result<(), ParseError> {
                     });
                 }
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
