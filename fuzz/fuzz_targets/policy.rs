@@ -42,7 +42,11 @@ fuzz_target!(|data: &[u8]| {
     );
     for block in blocks(text).unwrap_or_default() {
         if let Some(tree) = block_fast(&block) {
-            assert_eq!(Ok(tree), block_reference(&block), "the fast path built another tree");
+            assert_eq!(
+                Ok(tree),
+                block_reference(&block),
+                "the fast path built another tree"
+            );
         }
     }
     // The catalogues give requirement ids meaning; the fuzzed file is a custom pack.
