@@ -61,6 +61,7 @@ fn every_known_policy_parses_the_same_both_ways() {
 /// Blocks aimed at the grammar's corners, valid and not.
 const CORNERS: &[&str] = &[
     r#"policy p { }"#,
+    "  \n/// doc\npolicy p { }",
     r#"policy p.q_r-1 "title \"quoted\"" { }"#,
     "policy p\n// comment\n\"t\" // more\n{ // c\n}",
     "policy p { severity error tags [] tags [,] tags [\"a\",] tags [\"a\" , \"b\"] }",

@@ -60,14 +60,17 @@ pub fn blocks(text: &str) -> Option<Vec<String>> {
     )
 }
 
-/// One `policy` block read by pest, or pest's error. For the differential tests.
+/// One `policy` block read by pest, or pest's error. The documentation comment is left empty,
+/// as the fast path leaves it: it lies outside the block, and the caller fills it in.
 pub fn block_reference(block: &str) -> Result<Policy, ParseError> {
     let mut pairs = PolicyParser::parse(Rule::policy_alone, block).map_err(|e| from_pest(&e, 0))?;
     let pair = pairs
         .next()
         .and_then(|p| p.into_inner().next())
         .expect("policy_alone yields a policy");
-    policy(pair, "")
+    let mut p = policy(pair, block)?;
+    p.doc.clear();
+    Ok(p)
 }
 
 /// The fast way: a bracket scan finds each top-level `policy`, and only those are parsed here.
