@@ -1,5 +1,6 @@
-//! The policy language: compiling any policy text never panics, and a policy that compiles
-//! evaluates over a real model without panicking (the step budget bounds it).
+//! The policy language: compiling any policy text never panics, a policy that compiles
+//! evaluates over a real model without panicking (the step budget bounds it), and the parser's
+//! hand-written fast path reads every policy exactly as pest does or leaves it to pest.
 #![no_main]
 
 use std::path::Path;
@@ -9,6 +10,7 @@ use libfuzzer_sys::fuzz_target;
 use zonelint::check::{self, Options};
 use zonelint::model::workspace::{Limits, MemoryFs};
 use zonelint::model::{Date, Model};
+use zonelint::policy::parse_differential::{block_fast, block_reference, blocks, file};
 use zonelint::policy::{self, PolicySource};
 
 /// The water-treatment example, built once.
@@ -33,6 +35,20 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    assert_eq!(
+        file(text, true),
+        file(text, false),
+        "the fast path changed the parse"
+    );
+    for block in blocks(text).unwrap_or_default() {
+        if let Some(tree) = block_fast(&block) {
+            assert_eq!(
+                Ok(tree),
+                block_reference(&block),
+                "the fast path built another tree"
+            );
+        }
+    }
     // The catalogues give requirement ids meaning; the fuzzed file is a custom pack.
     let mut sources: Vec<PolicySource> = policy::builtin_sources(Some(&[]));
     sources.push(PolicySource {

@@ -12,6 +12,7 @@ pub mod catalogue;
 mod compile;
 pub mod docs;
 pub mod eval;
+mod fast_parse;
 pub mod index;
 mod parse;
 pub mod reads;
@@ -27,6 +28,43 @@ use crate::diagnostics::{Diagnostic, FileId, Label, SourceMap};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
+}
+
+/// The policy parser with and without its hand-written fast path, results as their debug
+/// text: hooks for the differential tests and the fuzzer, not an interface.
+#[doc(hidden)]
+pub mod parse_differential {
+    fn outcome<T: std::fmt::Debug>(
+        result: Result<T, super::parse::ParseError>,
+    ) -> Result<String, String> {
+        result
+            .map(|t| format!("{t:#?}"))
+            .map_err(|e| format!("{:?}: {}", e.span, e.message))
+    }
+
+    /// A whole policy file, as loading reads it (`fast`) or with pest alone.
+    pub fn file(text: &str, fast: bool) -> Result<String, String> {
+        outcome(if fast {
+            super::parse::parse(text)
+        } else {
+            super::parse::parse_reference(text)
+        })
+    }
+
+    /// One `policy` block read by the hand-written parser; `None` where it defers to pest.
+    pub fn block_fast(block: &str) -> Option<String> {
+        super::parse::block_fast(block).map(|p| format!("{p:#?}"))
+    }
+
+    /// The `policy` blocks of a file as the loader cuts them out; `None` when it cannot.
+    pub fn blocks(text: &str) -> Option<Vec<String>> {
+        super::parse::blocks(text)
+    }
+
+    /// One `policy` block read by pest.
+    pub fn block_reference(block: &str) -> Result<String, String> {
+        outcome(super::parse::block_reference(block))
+    }
 }
 
 /// The names of the built-in packs: the directories under `policies/`.

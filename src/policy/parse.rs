@@ -21,7 +21,7 @@ pub struct ParseError {
 }
 
 /// Deepest nesting of brackets accepted in a policy file, to protect the recursive parser.
-const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 #[derive(Debug)]
 pub struct Parsed {
@@ -32,23 +32,72 @@ pub struct Parsed {
 
 pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     check_depth(text)?;
-    policy_by_policy(text).map_or_else(|| whole_file(text), Ok)
+    policy_by_policy(text, true).map_or_else(|| whole_file(text), Ok)
 }
 
-/// The fast way: a bracket scan finds each top-level `policy`, and pest reads only those. The
-/// catalogue items around them go to the model's own parser anyway; in the built-in packs they
-/// are half the text, and reading them with pest as well was most of the start-up time of every
-/// run. `None` when the scan or a policy does not parse: the whole-file parse then reports the
-/// error as it always has.
-fn policy_by_policy(text: &str) -> Option<Parsed> {
+/// [`parse`] with pest alone, without the hand-written fast path: the reference the
+/// differential tests and the fuzzer compare it with.
+pub fn parse_reference(text: &str) -> Result<Parsed, ParseError> {
+    check_depth(text)?;
+    policy_by_policy(text, false).map_or_else(|| whole_file(text), Ok)
+}
+
+/// One `policy` block (the text from `policy` to its closing `}`) read by the hand-written
+/// parser, `None` where it defers to pest. For the differential tests.
+pub fn block_fast(block: &str) -> Option<Policy> {
+    super::fast_parse::policy_block(block, 0)
+}
+
+/// The top-level `policy` blocks of a file, as [`parse`] cuts them out. For the differential
+/// tests.
+pub fn blocks(text: &str) -> Option<Vec<String>> {
+    let ranges = policy_ranges(text)?;
+    Some(
+        ranges
+            .into_iter()
+            .map(|(s, e)| text[s..e].to_string())
+            .collect(),
+    )
+}
+
+/// One `policy` block read by pest, or pest's error. The documentation comment is left empty,
+/// as the fast path leaves it: it lies outside the block, and the caller fills it in.
+pub fn block_reference(block: &str) -> Result<Policy, ParseError> {
+    let mut pairs = PolicyParser::parse(Rule::policy_alone, block).map_err(|e| from_pest(&e, 0))?;
+    let pair = pairs
+        .next()
+        .and_then(|p| p.into_inner().next())
+        .expect("policy_alone yields a policy");
+    let mut p = policy(pair, block)?;
+    p.doc.clear();
+    Ok(p)
+}
+
+/// The fast way: a bracket scan finds each top-level `policy`, and only those are parsed here.
+/// The catalogue items around them go to the model's own parser anyway; in the built-in packs
+/// they are half the text, and reading them with pest as well was most of the start-up time of
+/// every run. Each block goes to the hand-written parser (`fast_parse`, when `fast`) and, where
+/// that declines, to pest. `None` when the scan or a policy does not parse: the whole-file parse
+/// then reports the error as it always has.
+fn policy_by_policy(text: &str, fast: bool) -> Option<Parsed> {
     let ranges = policy_ranges(text)?;
     let mut items_text = text.to_string();
     let mut policies = Vec::with_capacity(ranges.len());
     for (start, end) in ranges {
-        let mut pairs = PolicyParser::parse(Rule::policy_alone, &text[start..end]).ok()?;
-        let pair = pairs.next()?.into_inner().next()?;
-        let mut p = policy(pair, "").ok()?;
-        shift_policy(&mut p, start);
+        let block = &text[start..end];
+        let fast_result = if fast {
+            super::fast_parse::policy_block(block, start)
+        } else {
+            None
+        };
+        let mut p = match fast_result {
+            Some(p) => p,
+            None => {
+                let mut p = block_reference(block).ok()?;
+                shift_policy(&mut p, start);
+                p
+            }
+        };
         p.doc = doc_comment(text, start);
         blank(&mut items_text, start, end);
         policies.push(p);
@@ -130,23 +179,25 @@ fn whole_file(text: &str) -> Result<Parsed, ParseError> {
     })
 }
 
+/// Bytes, not characters: brackets, quotes and backslashes are ASCII, and no byte of a multi-byte
+/// character is ASCII. Decoding characters here cost as much as the fast parse of the policies.
 fn check_depth(text: &str) -> Result<(), ParseError> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
-    for (i, c) in text.char_indices() {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
         if in_string {
-            match (escaped, c) {
+            match (escaped, b) {
                 (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
                 _ => {}
             }
             continue;
         }
-        match c {
-            '"' => in_string = true,
-            '(' | '[' | '{' => {
+        match b {
+            b'"' => in_string = true,
+            b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(ParseError {
@@ -155,7 +206,7 @@ fn check_depth(text: &str) -> Result<(), ParseError> {
                     });
                 }
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
@@ -258,6 +309,11 @@ fn string_value(pair: Pair<Rule>) -> String {
         .flatten()
         .find(|p| p.as_rule() == Rule::string_inner)
         .map_or("", |p| p.as_str());
+    unescape(raw)
+}
+
+/// A string's text between the quotes, escapes resolved.
+pub(super) fn unescape(raw: &str) -> String {
     let mut out = String::new();
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -395,6 +451,27 @@ fn template(pair: Pair<Rule>, text: &str) -> Result<Template, ParseError> {
     let (raw, base) =
         inner_pair.map_or(("", whole.start + 1), |p| (p.as_str(), p.as_span().start()));
     let _ = text;
+    template_from_raw(raw, base, |source, at| {
+        let hole =
+            PolicyParser::parse(Rule::template_expr, source).map_err(|e| from_pest(&e, at))?;
+        let e = hole
+            .into_iter()
+            .next()
+            .expect("template_expr")
+            .into_inner()
+            .next()
+            .expect("expr");
+        Ok(shift(expr(e), at))
+    })
+}
+
+/// Splits a message's raw text (`base` is where it starts in the file) into literal text and
+/// `{...}` holes; `hole` parses one hole's source, given where that starts.
+pub(super) fn template_from_raw(
+    raw: &str,
+    base: usize,
+    mut hole: impl FnMut(&str, usize) -> Result<Expr, ParseError>,
+) -> Result<Template, ParseError> {
     let mut parts = Vec::new();
     let mut literal = String::new();
     let mut chars = raw.char_indices().peekable();
@@ -424,20 +501,11 @@ fn template(pair: Pair<Rule>, text: &str) -> Result<Template, ParseError> {
                                 .into(),
                     });
                 };
-                let source = &raw[start..start + len];
-                let hole = PolicyParser::parse(Rule::template_expr, source)
-                    .map_err(|e| from_pest(&e, base + start))?;
-                let e = hole
-                    .into_iter()
-                    .next()
-                    .expect("template_expr")
-                    .into_inner()
-                    .next()
-                    .expect("expr");
+                let e = hole(&raw[start..start + len], base + start)?;
                 if !literal.is_empty() {
                     parts.push(TemplatePart::Text(std::mem::take(&mut literal)));
                 }
-                parts.push(TemplatePart::Hole(shift(expr(e), base + start)));
+                parts.push(TemplatePart::Hole(e));
                 while chars.peek().is_some_and(|(j, _)| *j < start + len + 1) {
                     chars.next();
                 }
@@ -697,7 +765,7 @@ mod tests {
     #[test]
     fn policy_by_policy_matches_the_whole_file_parse() {
         for source in crate::policy::builtin_sources(None) {
-            let fast = policy_by_policy(&source.text)
+            let fast = policy_by_policy(&source.text, true)
                 .unwrap_or_else(|| panic!("{}: fast path refused", source.name));
             let whole = whole_file(&source.text).expect("built-in policies parse");
             assert_eq!(fast.items_text, whole.items_text, "{}", source.name);

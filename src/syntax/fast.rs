@@ -499,7 +499,7 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
 }
 
 /// pest's `LETTER`: Unicode general category L.
-fn is_letter(c: char) -> bool {
+pub(crate) fn is_letter(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic()
     } else {
@@ -508,7 +508,7 @@ fn is_letter(c: char) -> bool {
 }
 
 /// pest's `NUMBER`: Unicode general category N.
-fn is_number(c: char) -> bool {
+pub(crate) fn is_number(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_digit()
     } else {

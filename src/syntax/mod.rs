@@ -14,6 +14,7 @@ mod parse;
 pub use ast::*;
 pub use chunk::{Comment, MAX_NESTING};
 pub use dump::dump;
+pub(crate) use fast::{is_letter, is_number};
 pub use parse::{parse, parse_reference};
 
 /// A byte range in one file. Kept small and `Copy`; converted to editor positions at the edges.
