@@ -43,6 +43,10 @@ impl Attrs {
         }
         self.inherited.as_ref().and_then(|i| i.get(name))
     }
+    /// Asks the processor to load the first attributes set on the element into cache.
+    pub fn prefetch(&self) {
+        super::prefetch(self.own.as_ptr());
+    }
     pub fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()
     }

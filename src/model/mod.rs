@@ -99,6 +99,10 @@ pub struct Endpoints {
 }
 
 impl Element {
+    /// Asks the processor to load the element's attribute header into cache.
+    pub fn prefetch(&self) {
+        prefetch(&raw const self.attrs);
+    }
     pub fn attr(&self, name: &str) -> Option<&Attr> {
         self.attrs.get(name)
     }
@@ -334,6 +338,19 @@ impl Model {
             .map(Value::refs)
             .unwrap_or_default()
     }
+}
+
+/// A hint that the memory at `at` will be read soon; no effect where the processor has no
+/// prefetch instruction zonelint knows.
+fn prefetch<T>(at: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it reads nothing the program sees and cannot fault,
+    // whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
 }
 
 #[cfg(test)]
