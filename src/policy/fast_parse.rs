@@ -17,7 +17,7 @@
 
 use super::ast::*;
 use super::parse::{MAX_DEPTH, template_from_raw, unescape};
-use crate::syntax::{Span, is_letter, is_number};
+use crate::syntax::{Cursor, Span, is_letter};
 
 /// Stack that must remain before descending one more bracket; below it, parsing continues on a
 /// fresh heap-allocated stack (policy files are parsed on rayon's worker threads).
@@ -35,10 +35,7 @@ pub(super) fn policy_block(block: &str, base: usize) -> Option<Policy> {
 }
 
 struct Parser<'a> {
-    text: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
-    base: usize,
+    cursor: Cursor<'a>,
     /// Brackets open around the current position, capped at [`MAX_DEPTH`].
     depth: usize,
 }
@@ -69,50 +66,8 @@ const RESERVED: &[&str] = &[
 impl<'a> Parser<'a> {
     fn new(text: &'a str, base: usize) -> Self {
         Parser {
-            text,
-            bytes: text.as_bytes(),
-            pos: 0,
-            base,
+            cursor: Cursor::new(text, base),
             depth: 0,
-        }
-    }
-
-    fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.base + start, self.base + end)
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn char_at(&self, at: usize) -> Option<char> {
-        self.text.get(at..).and_then(|rest| rest.chars().next())
-    }
-
-    fn eat(&mut self, byte: u8) -> bool {
-        if self.peek() == Some(byte) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// The implicit `(WHITESPACE | COMMENT)*` between the parts of non-atomic rules.
-    fn skip(&mut self) {
-        while let Some(b) = self.peek() {
-            match b {
-                b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
-                // U+FEFF, the byte-order mark, is whitespace in the grammar.
-                0xEF if self.bytes[self.pos..].starts_with("\u{FEFF}".as_bytes()) => self.pos += 3,
-                b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => {
-                    self.pos = self.bytes[self.pos..]
-                        .iter()
-                        .position(|&b| b == b'\n')
-                        .map_or(self.bytes.len(), |i| self.pos + i);
-                }
-                _ => break,
-            }
         }
     }
 
@@ -127,18 +82,6 @@ impl<'a> Parser<'a> {
             end += self.char_at(end).map_or(1, char::len_utf8);
         }
         Some(end)
-    }
-
-    /// `ident_char = _{ LETTER | NUMBER | "_" | "-" ~ &(LETTER | NUMBER | "_") }` at `at`.
-    fn ident_char_at(&self, at: usize) -> bool {
-        let word = |c: char| is_letter(c) || is_number(c) || c == '_';
-        match self.bytes.get(at) {
-            None => false,
-            Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => true,
-            Some(b'-') => self.char_at(at + 1).is_some_and(word),
-            Some(b) if b.is_ascii() => false,
-            Some(_) => self.char_at(at).is_some_and(word),
-        }
     }
 
     /// The identifier at the current position, without reading it.
@@ -167,23 +110,9 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `string = ${ "\"" ~ string_inner ~ "\"" }`: the raw inside and where it starts.
+    /// `string`: the raw inside and where it starts ([`Cursor::string_raw`]).
     fn string(&mut self) -> Option<(&'a str, usize)> {
-        if !self.eat(b'"') {
-            return None;
-        }
-        let inner = self.pos;
-        loop {
-            match self.peek()? {
-                b'"' => break,
-                // `"\\" ~ ANY`: the escaped character may be any character, even a quote.
-                b'\\' => self.pos += 1 + self.char_at(self.pos + 1)?.len_utf8(),
-                _ => self.pos += 1,
-            }
-        }
-        let raw = &self.text[inner..self.pos];
-        self.pos += 1;
-        Some((raw, inner))
+        self.cursor.string_raw()
     }
 
     /// A `string` read as a message template, holes parsed by this parser too.
@@ -673,36 +602,9 @@ impl<'a> Parser<'a> {
         self.expr().map(Arg::Expr)
     }
 
-    /// `number = @{ "-"? ~ ASCII_DIGIT+ ~ ("." ~ ASCII_DIGIT+)? ~ !ident_char }`, read as the
-    /// pest path reads it.
+    /// `number`, read as the pest path reads it.
     fn number(&mut self) -> Option<f64> {
-        let start = self.pos;
-        let mut at = start;
-        if self.bytes.get(at) == Some(&b'-') {
-            at += 1;
-        }
-        let digits = |from: usize| {
-            self.bytes[from..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count()
-        };
-        let whole = digits(at);
-        if whole == 0 {
-            return None;
-        }
-        at += whole;
-        if self.bytes.get(at) == Some(&b'.') {
-            let fraction = digits(at + 1);
-            if fraction > 0 {
-                at += 1 + fraction;
-            }
-        }
-        if self.ident_char_at(at) {
-            return None;
-        }
-        self.pos = at;
-        Some(self.text[start..at].parse().unwrap_or(0.0))
+        self.cursor.number().map(|text| text.parse().unwrap_or(0.0))
     }
 }
 
@@ -715,3 +617,5 @@ fn hole(source: &str, base: usize) -> Option<Expr> {
     p.skip();
     (p.pos == p.bytes.len()).then_some(e)
 }
+
+crate::syntax::reads_with_cursor!(Parser);

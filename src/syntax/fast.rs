@@ -16,6 +16,7 @@ use smol_str::SmolStr;
 
 use super::Span;
 use super::ast::*;
+use super::cursor::Cursor;
 
 /// Stack that must remain before descending one more level; below it, the rest of the parse
 /// continues on a fresh heap-allocated stack of [`GROWN_STACK`] bytes. Nesting is capped at
@@ -27,10 +28,7 @@ const GROWN_STACK: usize = 1024 * 1024;
 /// Parses one chunk (`chunk = { SOI ~ item* ~ EOI }`); `base` is the chunk's offset in its file.
 pub(super) fn parse_chunk(source: &str, base: usize) -> Option<Vec<Item>> {
     let mut p = Parser {
-        text: source,
-        bytes: source.as_bytes(),
-        pos: 0,
-        base,
+        cursor: Cursor::new(source, base),
         entries: Vec::new(),
     };
     let mut items = Vec::new();
@@ -43,10 +41,7 @@ pub(super) fn parse_chunk(source: &str, base: usize) -> Option<Vec<Item>> {
 }
 
 struct Parser<'a> {
-    text: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
-    base: usize,
+    cursor: Cursor<'a>,
     /// Entries of the blocks being read, innermost last. Each block's entries are pushed here
     /// and moved into a vector of exactly their number when it closes: growing each block's
     /// own vector by doubling and shrinking it after was a third of the parse time.
@@ -54,42 +49,6 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.base + start, self.base + end)
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn char_at(&self, at: usize) -> Option<char> {
-        self.text.get(at..).and_then(|rest| rest.chars().next())
-    }
-
-    fn eat(&mut self, byte: u8) -> bool {
-        if self.peek() == Some(byte) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// The implicit `(WHITESPACE | COMMENT)*` between tokens of non-atomic rules.
-    fn skip(&mut self) {
-        while let Some(b) = self.peek() {
-            match b {
-                b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
-                // U+FEFF, the byte-order mark, is whitespace in the grammar.
-                0xEF if self.bytes[self.pos..].starts_with("\u{FEFF}".as_bytes()) => self.pos += 3,
-                b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => {
-                    self.pos = memchr_newline(self.bytes, self.pos);
-                }
-                _ => break,
-            }
-        }
-    }
-
     /// `ident = @{ (LETTER | "_") ~ ident_char* }`
     fn ident(&mut self) -> Option<Ident> {
         let start = self.pos;
@@ -156,23 +115,7 @@ impl Parser<'_> {
     /// `string = ${ "\"" ~ string_inner ~ "\"" }`: the unescaped value and the span with quotes.
     fn string(&mut self) -> Option<StrLit> {
         let start = self.pos;
-        if !self.eat(b'"') {
-            return None;
-        }
-        let inner = self.pos;
-        loop {
-            match self.peek()? {
-                b'"' => break,
-                // `"\\" ~ ANY`: the escaped character may be any character, even a quote.
-                b'\\' => {
-                    let escaped = self.char_at(self.pos + 1)?;
-                    self.pos += 1 + escaped.len_utf8();
-                }
-                _ => self.pos += 1,
-            }
-        }
-        let raw = &self.text[inner..self.pos];
-        self.pos += 1;
+        let (raw, _) = self.cursor.string_raw()?;
         Some(StrLit {
             value: super::parse::unescape(raw),
             span: self.span(start, self.pos),
@@ -413,46 +356,11 @@ impl Parser<'_> {
         Some(ValueKind::Date(SmolStr::new(&self.text[start..end])))
     }
 
-    /// `number = @{ "-"? ~ ASCII_DIGIT+ ~ ("." ~ ASCII_DIGIT+)? ~ !ident_char }`
+    /// `number` (see [`Cursor::number`]).
     fn number(&mut self) -> Option<ValueKind> {
-        let start = self.pos;
-        let mut at = start;
-        if self.bytes.get(at) == Some(&b'-') {
-            at += 1;
-        }
-        let digits = |from: usize| {
-            self.bytes[from..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count()
-        };
-        let whole = digits(at);
-        if whole == 0 {
-            return None;
-        }
-        at += whole;
-        if self.bytes.get(at) == Some(&b'.') {
-            let fraction = digits(at + 1);
-            if fraction > 0 {
-                at += 1 + fraction;
-            }
-        }
-        if self.ident_char_at(at) {
-            return None;
-        }
-        self.pos = at;
-        Some(ValueKind::Number(SmolStr::new(&self.text[start..at])))
-    }
-
-    /// `ident_char = _{ LETTER | NUMBER | "_" | "-" ~ &(LETTER | NUMBER | "_") }` at `at`.
-    fn ident_char_at(&self, at: usize) -> bool {
-        match self.char_at(at) {
-            Some('-') => self
-                .char_at(at + 1)
-                .is_some_and(|n| is_letter(n) || is_number(n) || n == '_'),
-            Some(c) => is_letter(c) || is_number(c) || c == '_',
-            None => false,
-        }
+        self.cursor
+            .number()
+            .map(|text| ValueKind::Number(SmolStr::new(text)))
     }
 
     /// The alternatives that start with a word: `direction = { path ~ arrow ~ path }`, then
@@ -489,15 +397,6 @@ impl Parser<'_> {
         Some(ValueKind::Path(from))
     }
 }
-
-/// The offset of the next `\n` at or after `from`, or the end.
-fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(bytes.len(), |i| from + i)
-}
-
 /// pest's `LETTER`: Unicode general category L.
 pub(crate) fn is_letter(c: char) -> bool {
     if c.is_ascii() {
@@ -515,3 +414,5 @@ pub(crate) fn is_number(c: char) -> bool {
         pest::unicode::NUMBER(c)
     }
 }
+
+crate::syntax::reads_with_cursor!(Parser);

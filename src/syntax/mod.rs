@@ -6,6 +6,7 @@
 
 mod ast;
 mod chunk;
+mod cursor;
 mod dump;
 mod errors;
 mod fast;
@@ -13,8 +14,9 @@ mod parse;
 
 pub use ast::*;
 pub use chunk::{Comment, MAX_NESTING};
+pub(crate) use cursor::{Cursor, reads_with_cursor};
 pub use dump::dump;
-pub(crate) use fast::{is_letter, is_number};
+pub(crate) use fast::is_letter;
 pub use parse::{parse, parse_reference};
 
 /// A byte range in one file. Kept small and `Copy`; converted to editor positions at the edges.
