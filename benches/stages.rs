@@ -9,6 +9,9 @@
 //! the CPU time this thread spent in them (`cpu` columns, from /proc/thread-self/schedstat):
 //! on a loaded machine that is the steadier figure. `ZONELINT_BENCH_FRONT_ONLY=1` stops after
 //! parse and model build, for quick before/after comparisons of the front end.
+//!
+//! A second table gives every output format's time and size per workspace size: the report is
+//! made once, then each format is written from it (`output::write`), fastest of the repeats.
 
 mod common;
 
@@ -33,6 +36,7 @@ fn main() {
         .max(1);
     let front_only = std::env::var_os("ZONELINT_BENCH_FRONT_ONLY").is_some();
     let policies = builtin_policies();
+    let mut formats = Vec::new();
     println!(
         "{:>8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10}",
         "comps",
@@ -96,6 +100,11 @@ fn main() {
         let context = output::Context::default();
         let (human, _) = fastest(repeat, || output::human::write(&report, &context).len());
         let (json, _) = fastest(repeat, || output::json::write(&report, &context).len());
+        for format in <output::Format as clap::ValueEnum>::value_variants() {
+            let (time, _) = fastest(repeat, || output::write(*format, &report, &context).len());
+            let bytes = output::write(*format, &report, &context).len();
+            formats.push((n, format.name(), time, bytes));
+        }
         println!(
             "{:>8} {:>9.2} {:>9} {:>10.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.0} {:>10.1} {:>10.1}",
             n,
@@ -111,6 +120,20 @@ fn main() {
             ms(human),
             ms(json),
         );
+    }
+    if !formats.is_empty() {
+        println!(
+            "\n{:>8} {:>8} {:>10} {:>10} {:>9}",
+            "comps", "format", "write ms", "output MB", "MB/s"
+        );
+        for (n, name, time, bytes) in formats {
+            let mb = bytes as f64 / 1e6;
+            println!(
+                "{n:>8} {name:>8} {:>10.1} {mb:>10.2} {:>9.1}",
+                ms(time),
+                mb / time.as_secs_f64()
+            );
+        }
     }
     if let Some(peak) = peak_rss_kib() {
         println!("peak RSS of this process: {:.1} MiB", peak as f64 / 1024.0);
