@@ -256,17 +256,27 @@ impl<'a> Parser<'a> {
         if !self.eat(b'[') {
             return None;
         }
+        self.bracketed(|next| next == Some(b'"'), |p| Some(unescape(p.string()?.0)))
+    }
+
+    /// After a `[`: `(item ~ ("," ~ item)*)? ~ ","? ~ "]"`, where `starts` tells from the next
+    /// byte whether an item follows.
+    fn bracketed<T>(
+        &mut self,
+        starts: impl Fn(Option<u8>) -> bool,
+        item: impl Fn(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         self.skip();
-        let mut tags = Vec::new();
-        if self.peek() == Some(b'"') {
-            tags.push(unescape(self.string()?.0));
+        let mut items = Vec::new();
+        if starts(self.peek()) {
+            items.push(item(self)?);
             loop {
                 let before = self.pos;
                 self.skip();
                 if self.eat(b',') {
                     self.skip();
-                    if self.peek() == Some(b'"') {
-                        tags.push(unescape(self.string()?.0));
+                    if starts(self.peek()) {
+                        items.push(item(self)?);
                         continue;
                     }
                 }
@@ -277,7 +287,7 @@ impl<'a> Parser<'a> {
         self.skip();
         self.eat(b',');
         self.skip();
-        self.eat(b']').then_some(tags)
+        self.eat(b']').then_some(items)
     }
 
     /// `fix_value = { number | string | ident }`
@@ -304,8 +314,18 @@ impl<'a> Parser<'a> {
             BinOp::Or => ("or", |p| p.chain(BinOp::And)),
             _ => ("and", Self::not_expr),
         };
+        self.fold_left(operand, |p| p.keyword(keyword).then_some(op))
+    }
+
+    /// `operand ~ (operator ~ operand)*`, folded to the left. `operator` steps over an
+    /// operator and names it, or leaves the position alone. The skip before the first
+    /// repetition stays consumed, as pest keeps it; a failed later one does not.
+    fn fold_left(
+        &mut self,
+        operand: fn(&mut Self) -> Option<Expr>,
+        operator: impl Fn(&mut Self) -> Option<BinOp>,
+    ) -> Option<Expr> {
         let mut acc = operand(self)?;
-        // The skip before the first repetition stays consumed; a failed later one does not.
         self.skip();
         let mut first = true;
         loop {
@@ -313,10 +333,10 @@ impl<'a> Parser<'a> {
             if !first {
                 self.skip();
             }
-            if !self.keyword(keyword) {
+            let Some(op) = operator(self) else {
                 self.pos = before;
                 return Some(acc);
-            }
+            };
             self.skip();
             let right = operand(self)?;
             let span = acc.span.cover(right.span);
@@ -406,32 +426,15 @@ impl<'a> Parser<'a> {
 
     /// `sum_expr = { postfix ~ (sum_op ~ postfix)* }`
     fn sum_expr(&mut self) -> Option<Expr> {
-        let mut acc = self.postfix()?;
-        self.skip();
-        let mut first = true;
-        loop {
-            let before = self.pos;
-            if !first {
-                self.skip();
-            }
-            let op = match self.peek() {
-                Some(b'+') => BinOp::Add,
-                Some(b'-') => BinOp::Sub,
-                _ => {
-                    self.pos = before;
-                    return Some(acc);
-                }
+        self.fold_left(Self::postfix, |p| {
+            let op = match p.peek()? {
+                b'+' => BinOp::Add,
+                b'-' => BinOp::Sub,
+                _ => return None,
             };
-            self.pos += 1;
-            self.skip();
-            let right = self.postfix()?;
-            let span = acc.span.cover(right.span);
-            acc = Expr {
-                kind: ExprKind::Binary(op, Box::new(acc), Box::new(right)),
-                span,
-            };
-            first = false;
-        }
+            p.pos += 1;
+            Some(op)
+        })
     }
 
     /// `postfix = { primary ~ (member | index)* }`, `member = { "." ~ ident }`,
@@ -540,28 +543,8 @@ impl<'a> Parser<'a> {
     /// `list_lit = { "[" ~ (expr ~ ("," ~ expr)*)? ~ ","? ~ "]" }`
     fn list(&mut self) -> Option<ExprKind> {
         self.pos += 1;
-        self.skip();
-        let mut items = Vec::new();
-        if !matches!(self.peek(), Some(b',' | b']')) {
-            items.push(self.expr()?);
-            loop {
-                let before = self.pos;
-                self.skip();
-                if self.eat(b',') {
-                    self.skip();
-                    if self.peek() != Some(b']') {
-                        items.push(self.expr()?);
-                        continue;
-                    }
-                }
-                self.pos = before;
-                break;
-            }
-        }
-        self.skip();
-        self.eat(b',');
-        self.skip();
-        self.eat(b']').then_some(ExprKind::List(items))
+        let items = self.bracketed(|next| !matches!(next, Some(b',' | b']')), Self::expr)?;
+        Some(ExprKind::List(items))
     }
 
     /// `call = { ident ~ "(" ~ (arg ~ ("," ~ arg)*)? ~ ")" }`
